@@ -1,0 +1,53 @@
+# The README's two commands: `make run` (the program on embedded defaults) and `make test`
+# (every test suite). Both install what is missing first, so they work on a fresh Debian 12.
+#
+#   make run         build and run the demo / server on embedded defaults
+#   make test        configure, build and run every suite through ctest (dev preset)
+#   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench       build and run the benchmarks (release build)
+#   make format      clang-format every C/C++ file in place
+#
+# AUTHKIT_WERROR=ON turns warnings into errors (CI sets it).
+
+AUTHKIT_WERROR ?= OFF
+JOBS ?= 2
+CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
+
+.PHONY: deps run test test-asan test-tsan bench format check-format clean
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	cmake --preset dev $(CMAKE_FLAGS) >/dev/null
+	cmake --build --preset dev --target authkit-demo
+	build/dev/examples/demo/authkit
+
+test: deps
+	cmake --preset dev $(CMAKE_FLAGS)
+	cmake --build --preset dev
+	scripts/with-services.sh ctest --preset dev
+
+test-asan: deps
+	cmake --preset asan $(CMAKE_FLAGS)
+	cmake --build --preset asan
+	scripts/with-services.sh ctest --preset asan
+
+test-tsan: deps
+	cmake --preset tsan $(CMAKE_FLAGS)
+	cmake --build --preset tsan
+	scripts/with-services.sh ctest --preset tsan
+
+bench: deps
+	cmake --preset bench
+	cmake --build --preset bench
+	scripts/with-services.sh scripts/run-benchmarks.sh build/bench
+
+format:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
+
+check-format:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf build

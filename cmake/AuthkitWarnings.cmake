@@ -1,0 +1,26 @@
+# Warning and sanitizer flags shared by every target of the project.
+
+# authkit_set_warnings(<target>): the project's warning set; errors when AUTHKIT_WERROR is on.
+function(authkit_set_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual
+    -Wformat=2 -Wimplicit-fallthrough)
+  if(AUTHKIT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# authkit_set_c_warnings(<target>): the same for targets written in C.
+function(authkit_set_c_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion)
+  if(AUTHKIT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(AUTHKIT_SANITIZE)
+  # Halt on the first report so that a sanitizer finding always fails the test that caused it.
+  add_compile_options(-fsanitize=${AUTHKIT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${AUTHKIT_SANITIZE})
+endif()

@@ -1,0 +1,97 @@
+// Result<T, E>: a value or an error, returned instead of throwing across the public API.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "authkit/error.hpp"
+
+namespace authkit {
+inline namespace v1 {
+
+// Usage:
+//   Result<User> user = store.find_user_by_email(email);
+//   if (!user) return user.error();
+//   use(*user);
+// Reading the value of a failed Result (or the error of a successful one) is a programming
+// error: it asserts in debug builds.
+template <class T, class E = Error>
+class [[nodiscard]] Result {
+  static_assert(!std::is_same_v<std::remove_cv_t<T>, E>, "value and error types must differ");
+
+ public:
+  Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
+  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Result(const E& error) : state_(std::in_place_index<1>, error) {}        // NOLINT
+  Result(E&& error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+
+  T& value() & { return checked_value(); }
+  const T& value() const& { return checked_value(); }
+  T&& value() && { return std::move(checked_value()); }
+  T& operator*() & { return checked_value(); }
+  const T& operator*() const& { return checked_value(); }
+  T&& operator*() && { return std::move(checked_value()); }
+  T* operator->() { return &checked_value(); }
+  const T* operator->() const { return &checked_value(); }
+
+  const E& error() const& {
+    assert(!ok());
+    return *std::get_if<1>(&state_);
+  }
+  E&& error() && {
+    assert(!ok());
+    return std::move(*std::get_if<1>(&state_));
+  }
+
+ private:
+  T& checked_value() {
+    assert(ok());
+    return *std::get_if<0>(&state_);
+  }
+  const T& checked_value() const {
+    assert(ok());
+    return *std::get_if<0>(&state_);
+  }
+
+  std::variant<T, E> state_;
+};
+
+// Result of an operation that returns nothing but may fail.
+template <class E>
+class [[nodiscard]] Result<void, E> {
+ public:
+  Result() = default;
+  Result(const E& error) : error_(error) {}        // NOLINT: implicit by design
+  Result(E&& error) : error_(std::move(error)) {}  // NOLINT
+
+  bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  const E& error() const& {
+    assert(!ok());
+    return *error_;
+  }
+  E&& error() && {
+    assert(!ok());
+    return std::move(*error_);
+  }
+
+ private:
+  std::optional<E> error_;
+};
+
+}  // namespace v1
+}  // namespace authkit
+
+// Returns the error of `expr` (a Result) from the enclosing function when it failed.
+#define AUTHKIT_RETURN_IF_ERROR(expr)                                \
+  do {                                                               \
+    auto authkit_result_ = (expr);                                   \
+    if (!authkit_result_) return std::move(authkit_result_).error(); \
+  } while (false)
