@@ -22,6 +22,7 @@ enum class LogLevel : int {
   kWarn = 40,
   kError = 50,
   kFatal = 60,
+  kSilent = 1000,  // a threshold only (LOG_LEVEL=silent): no event has this level
 };
 
 using LogValue = std::variant<std::string, std::int64_t, bool, double>;
