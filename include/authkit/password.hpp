@@ -60,7 +60,8 @@ class AUTHKIT_API PasswordHasher {
   virtual Result<std::string> hash(std::string_view password) = 0;
 
   // Whether `password` matches `stored_hash` (Argon2id/Argon2i, or bcrypt $2a$/$2b$/$2y$), in
-  // whichever algorithm it was made: false is a mismatch. An error only when the gate is
+  // whichever algorithm it was made: false is a mismatch. As with the original's bcrypt, only
+  // the first 72 bytes of the password count against a bcrypt hash. An error only when the gate is
   // saturated (SERVICE_UNAVAILABLE) or the stored hash is unusable (INTERNAL_SERVER_ERROR).
   virtual Result<bool> verify(std::string_view password, std::string_view stored_hash) = 0;
 
