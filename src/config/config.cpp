@@ -281,6 +281,11 @@ void check_redis_url(Reader& reader, Config& config) {
   config.redis_url = std::move(url);
 }
 
+struct FileCloser {
+  // A failed close of a file only read loses nothing.
+  void operator()(std::FILE* file) const noexcept { static_cast<void>(std::fclose(file)); }
+};
+
 // The file's contents, or an issue naming the variable and the path (never the contents).
 void read_private_key(Reader& reader, Config& config, const std::string& path) {
   constexpr std::string_view kName = "ACCESS_TOKEN_PRIVATE_KEY_FILE";
@@ -289,8 +294,7 @@ void read_private_key(Reader& reader, Config& config, const std::string& path) {
                             "\": " + std::generic_category().message(error_number));
   };
   errno = 0;
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
+  const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) {
     cannot_read(errno);
     return;
