@@ -23,7 +23,7 @@ enum class PasswordAlgorithm {
 // libsodium's crypto_pwhash_OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE for Argon2id, repeated
 // here so this header does not need <sodium.h> (checked against libsodium where it is compiled).
 inline constexpr std::uint64_t kArgon2OpslimitInteractive = 2;
-inline constexpr std::size_t kArgon2MemlimitInteractive = 64U * 1024U * 1024U;
+inline constexpr std::size_t kArgon2MemlimitInteractive = std::size_t{64} * 1024 * 1024;
 // The original service's BCRYPT_ROUNDS default and range.
 inline constexpr int kBcryptRoundsDefault = 10;
 inline constexpr int kBcryptRoundsMin = 8;

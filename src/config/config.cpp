@@ -62,7 +62,7 @@ constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
 
 constexpr std::string_view kUndefined = "Invalid input: expected string, received undefined";
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
-constexpr std::size_t kMaxKeyFileBytes = 1024 * 1024;
+constexpr std::size_t kMaxKeyFileBytes = std::size_t{1024} * 1024;
 
 // A lower bound of a number rule: `> value` or, inclusive, `>= value`.
 struct Lower {
@@ -86,7 +86,7 @@ class Reader {
   std::optional<std::string> get(std::string_view name) const { return lookup_(name); }
 
   void issue(std::string_view name, std::string message, std::size_t order) {
-    issues_.push_back({order, ErrorDetail{std::string(name), std::move(message)}});
+    issues_.emplace_back(order, ErrorDetail{std::string(name), std::move(message)});
   }
   void issue(std::string_view name, std::string message) {
     const auto* found = std::find(std::begin(kVariables), std::end(kVariables), name);
@@ -306,8 +306,12 @@ void read_private_key(Reader& reader, Config& config, const std::string& path) {
     contents.append(buffer, got);
     if (got < sizeof buffer) break;
   }
-  if (std::ferror(file.get()) != 0) {
-    cannot_read(errno != 0 ? errno : EIO);
+  const bool unreadable = std::ferror(file.get()) != 0;
+  const int read_errno = errno;
+  // The key is a secret: the read buffer is wiped whatever happens next.
+  sodium_memzero(buffer, sizeof buffer);
+  if (unreadable) {
+    cannot_read(read_errno != 0 ? read_errno : EIO);
   } else if (contents.size() > kMaxKeyFileBytes) {
     reader.issue(kName, "ACCESS_TOKEN_PRIVATE_KEY_FILE: \"" + path + "\" is larger than 1 MiB");
   } else if (contents.find("-----BEGIN") == std::string::npos ||
@@ -316,10 +320,10 @@ void read_private_key(Reader& reader, Config& config, const std::string& path) {
                  "ACCESS_TOKEN_PRIVATE_KEY_FILE: \"" + path + "\" does not hold a PEM private key");
   } else {
     config.access_token_private_key_pem = std::move(contents);
+    return;
   }
-  // The key is a secret: wipe the read buffer and any copy left behind on failure.
-  sodium_memzero(buffer, sizeof buffer);
-  if (!contents.empty()) sodium_memzero(contents.data(), contents.size());
+  // Refused contents may still be key material: wipe them too.
+  sodium_memzero(contents.data(), contents.size());
 }
 
 void check_token_keys(Reader& reader, Config& config) {

@@ -26,12 +26,10 @@ Result<Duration> parse_duration(std::string_view text) {
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   const std::string_view unit = text.substr(digits);
   std::uint64_t per_unit_ms = 0;
-  if (unit.empty()) {
+  if (unit.empty() || unit == "s") {
     per_unit_ms = 1000;  // bare digits are seconds, as the original's own parser reads them
   } else if (unit == "ms") {
     per_unit_ms = 1;
-  } else if (unit == "s") {
-    per_unit_ms = 1000;
   } else if (unit == "m") {
     per_unit_ms = 60'000;
   } else if (unit == "h") {
