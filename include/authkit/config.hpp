@@ -1,0 +1,109 @@
+// Config: every setting of spec section 11 as a typed struct, and Config::from_env() to read it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authkit/clock.hpp"
+#include "authkit/export.hpp"
+#include "authkit/logger.hpp"
+#include "authkit/password.hpp"
+#include "authkit/result.hpp"
+
+namespace authkit {
+inline namespace v1 {
+
+// NODE_ENV.
+enum class NodeEnv {
+  kDevelopment,
+  kTest,
+  kProduction,
+};
+
+// A duration as the configuration writes it (spec section 11.2): all digits is seconds
+// ("1000" is 1000 s, "0" allowed), otherwise digits and a lower-case unit ms, s, m, h or d
+// ("15m", "7d", "500ms"); leading zeros are fine, nothing else is (no sign, space, fraction or
+// other unit; the caller trims). Parsed once: the same value gives a JWT's `exp` and the stored
+// expiry (W13). Fails with INVALID_CONFIGURATION, the reason in `message`, for another shape or
+// for more than 2^53 - 1 milliseconds (the largest integer a JavaScript client holds exactly).
+AUTHKIT_API Result<Duration> parse_duration(std::string_view text);
+
+// The parts of a REDIS_URL.
+struct RedisUrl {
+  std::string host;  // a name, an IPv4 address, or an IPv6 address without its brackets
+  std::uint16_t port = 6379;
+  std::string username;  // empty: none (Redis's "default" user)
+  std::string password;  // empty: no AUTH
+  int db = 0;
+};
+
+// Parses redis://[[username]:password@]host[:port][/db] (user information percent-decoded).
+// rediss:// is refused: Debian 12's hiredis is built without TLS. Fails with
+// INVALID_CONFIGURATION, the reason in `message`, which never holds the URL or its password.
+AUTHKIT_API Result<RedisUrl> parse_redis_url(std::string_view url);
+
+// Looks one environment variable up: nullopt when it is not set (which differs from set to "").
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// Every setting of the library and the reference server. Field names follow the environment
+// variables (docs/configuration.md lists them with their defaults and the deliberate
+// differences from the original service). A default-constructed Config holds the defaults, but
+// its two secrets are empty: a usable one comes from from_env() or is filled in by the embedder.
+struct AUTHKIT_API Config {
+  // The original service's variables (spec section 11.1).
+  NodeEnv node_env = NodeEnv::kDevelopment;                       // NODE_ENV
+  std::int64_t port = 3000;                                       // PORT
+  std::string database_url = "sqlite://authkit.db";               // DATABASE_URL
+  std::string access_token_secret;                                // ACCESS_TOKEN_SECRET (trimmed)
+  std::string refresh_token_secret;                               // REFRESH_TOKEN_SECRET (trimmed)
+  Duration access_token_expires_in = std::chrono::minutes(15);    // ACCESS_TOKEN_EXPIRES_IN
+  Duration refresh_token_expires_in = std::chrono::days(7);       // REFRESH_TOKEN_EXPIRES_IN
+  std::string jwt_issuer = "auth-api";                            // JWT_ISSUER
+  std::string jwt_audience = "auth-api-clients";                  // JWT_AUDIENCE
+  std::optional<std::string> redis_url;                           // REDIS_URL (unset: no Redis)
+  Duration rate_limit_window = std::chrono::milliseconds(60000);  // RATE_LIMIT_WINDOW_MS
+  std::int64_t rate_limit_max_requests = 100;                     // RATE_LIMIT_MAX_REQUESTS
+  std::optional<LogLevel> log_level = LogLevel::kInfo;            // LOG_LEVEL; nullopt is "silent"
+  std::int64_t trust_proxy = 0;                                   // TRUST_PROXY (hop count)
+  bool docs_enabled = true;                                       // DOCS_ENABLED
+  bool metrics_enabled = false;                                   // METRICS_ENABLED
+  std::optional<std::string> metrics_auth_token;                  // METRICS_AUTH_TOKEN
+  int bcrypt_rounds = kBcryptRoundsDefault;                       // BCRYPT_ROUNDS
+
+  // Added by libauthkit.
+  std::string access_token_algorithm = "HS256";  // ACCESS_TOKEN_ALGORITHM
+  // ACCESS_TOKEN_PRIVATE_KEY_FILE, and the PEM text from_env() read from it (a secret).
+  std::optional<std::string> access_token_private_key_file;
+  std::string access_token_private_key_pem;
+  std::optional<std::string> access_token_key_id;   // ACCESS_TOKEN_KEY_ID
+  std::string refresh_token_algorithm = "HS256";    // REFRESH_TOKEN_ALGORITHM
+  std::optional<std::string> refresh_token_key_id;  // REFRESH_TOKEN_KEY_ID
+  std::chrono::seconds jwt_leeway{0};               // JWT_LEEWAY_SECONDS
+  // PASSWORD_HASH_ALGORITHM
+  PasswordAlgorithm password_hash_algorithm = PasswordAlgorithm::kArgon2id;
+  std::uint64_t argon2_opslimit = kArgon2OpslimitInteractive;  // ARGON2_OPSLIMIT
+  std::size_t argon2_memlimit = kArgon2MemlimitInteractive;    // ARGON2_MEMLIMIT (bytes)
+  // PASSWORD_HASH_CONCURRENCY
+  std::size_t password_hash_concurrency = default_password_hash_concurrency();
+
+  // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
+  // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).
+  PasswordPolicy password_policy() const;
+
+  // Reads the process environment: the only place libauthkit reads it, and only when called.
+  static Result<Config> from_env();
+  // Reads the variables through `lookup` (a map in tests, another source in an embedder).
+  // Every problem is reported at once: INVALID_CONFIGURATION whose message is
+  // "Invalid environment configuration: " + "<VAR>: <message>" issues joined by "; ", with one
+  // ErrorDetail{VAR, message} per issue. No message ever holds a secret, token, password or
+  // key file contents. A key file is read during this call.
+  static Result<Config> from_env(const EnvLookup& lookup);
+};
+
+}  // namespace v1
+}  // namespace authkit

@@ -1,0 +1,78 @@
+// Password hashing: Argon2id (libsodium), bcrypt (libxcrypt), behind a bounded concurrency gate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "authkit/export.hpp"
+#include "authkit/result.hpp"
+
+namespace authkit {
+inline namespace v1 {
+
+// The algorithm new hashes are made with. Verification accepts both whatever the policy says,
+// so a user table made by the original service (bcrypt) can be adopted and migrated.
+enum class PasswordAlgorithm {
+  kArgon2id,
+  kBcrypt,
+};
+
+// libsodium's crypto_pwhash_OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE for Argon2id, repeated
+// here so this header does not need <sodium.h> (checked against libsodium where it is compiled).
+inline constexpr std::uint64_t kArgon2OpslimitInteractive = 2;
+inline constexpr std::size_t kArgon2MemlimitInteractive = std::size_t{64} * 1024 * 1024;
+// The original service's BCRYPT_ROUNDS default and range.
+inline constexpr int kBcryptRoundsDefault = 10;
+inline constexpr int kBcryptRoundsMin = 8;
+inline constexpr int kBcryptRoundsMax = 15;
+// bcrypt reads only this many bytes of a password and silently ignores the rest.
+inline constexpr std::size_t kBcryptMaxPasswordBytes = 72;
+
+// 2 x std::thread::hardware_concurrency(), at least 1: the default number of hashes that may
+// run at once (each Argon2id hash at the default cost holds 64 MiB while it runs).
+AUTHKIT_API std::size_t default_password_hash_concurrency() noexcept;
+
+// How passwords are hashed. Out-of-range costs make hash() fail with INVALID_CONFIGURATION.
+struct PasswordPolicy {
+  PasswordAlgorithm algorithm = PasswordAlgorithm::kArgon2id;
+  std::uint64_t argon2_opslimit = kArgon2OpslimitInteractive;
+  std::size_t argon2_memlimit = kArgon2MemlimitInteractive;  // bytes
+  int bcrypt_rounds = kBcryptRoundsDefault;                  // 8..15
+  // Hashes and verifications allowed to run at once; more fail fast with SERVICE_UNAVAILABLE.
+  // 0 is taken as 1.
+  std::size_t max_concurrency = default_password_hash_concurrency();
+};
+
+// Hashes and verifies passwords. Thread-safe: one hasher is shared by every request thread.
+// An interface so that callers (and tests) can wrap it, e.g. with a counting decorator.
+class AUTHKIT_API PasswordHasher {
+ public:
+  virtual ~PasswordHasher();
+
+  // A new hash of `password` in the policy's algorithm and cost, as a self-describing string
+  // ("$argon2id$v=19$m=65536,t=2,p=1$..." or "$2b$10$..."). Fails with SERVICE_UNAVAILABLE when
+  // the concurrency gate is saturated, and in bcrypt mode with INVALID_PAYLOAD (detail on
+  // "password") for a password over 72 bytes or one containing a NUL byte, which bcrypt would
+  // silently truncate.
+  virtual Result<std::string> hash(std::string_view password) = 0;
+
+  // Whether `password` matches `stored_hash` (Argon2id/Argon2i, or bcrypt $2a$/$2b$/$2y$), in
+  // whichever algorithm it was made: false is a mismatch. As with the original's bcrypt, only
+  // the first 72 bytes of the password count against a bcrypt hash. An error only when the gate is
+  // saturated (SERVICE_UNAVAILABLE) or the stored hash is unusable (INTERNAL_SERVER_ERROR).
+  virtual Result<bool> verify(std::string_view password, std::string_view stored_hash) = 0;
+
+  // True when `stored_hash` was not made with the policy's algorithm and cost (a bcrypt hash
+  // under an Argon2id policy, another bcrypt cost or variant, other Argon2 limits, or a hash
+  // that cannot be read): the caller re-hashes the password after a successful verify().
+  virtual bool needs_rehash(std::string_view stored_hash) = 0;
+};
+
+// A hasher applying `policy`, with its own concurrency gate of policy.max_concurrency permits.
+AUTHKIT_API std::shared_ptr<PasswordHasher> make_password_hasher(PasswordPolicy policy);
+
+}  // namespace v1
+}  // namespace authkit
