@@ -12,6 +12,7 @@
 #include <string>
 
 #include "authkit/jwt.hpp"
+#include "authkit/password.hpp"
 
 namespace {
 
@@ -138,6 +139,25 @@ void BM_VerifyValidate(benchmark::State& state, JwtAlgorithm alg) {
   }
 }
 
+// Argon2id at the default cost (libsodium's INTERACTIVE limits: 2 passes, 64 MiB).
+void BM_Argon2id_Hash_DefaultCost(benchmark::State& state) {
+  auto hasher = make_password_hasher(PasswordPolicy{});
+  for (auto _ : state) {
+    auto hash = hasher->hash("correct-horse-battery");
+    if (!hash) die("hashing failed");
+    benchmark::DoNotOptimize(hash);
+  }
+}
+
+void BM_Argon2id_Verify_DefaultCost(benchmark::State& state) {
+  auto hasher = make_password_hasher(PasswordPolicy{});
+  const std::string stored = hasher->hash("correct-horse-battery").value();
+  for (auto _ : state) {
+    auto ok = hasher->verify("correct-horse-battery", stored);
+    if (!ok || !*ok) die("verification failed");
+  }
+}
+
 }  // namespace
 
 BENCHMARK(BM_HS256_Sign);
@@ -150,5 +170,8 @@ BENCHMARK_CAPTURE(BM_Sign, ES256, JwtAlgorithm::kES256);
 BENCHMARK_CAPTURE(BM_VerifyValidate, ES256, JwtAlgorithm::kES256);
 BENCHMARK_CAPTURE(BM_Sign, RS256, JwtAlgorithm::kRS256);
 BENCHMARK_CAPTURE(BM_VerifyValidate, RS256, JwtAlgorithm::kRS256);
+
+BENCHMARK(BM_Argon2id_Hash_DefaultCost)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Argon2id_Verify_DefaultCost)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
