@@ -1,0 +1,86 @@
+// The rows a Store keeps: users, sessions and refresh tokens, with their status enums.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authkit/clock.hpp"
+#include "authkit/export.hpp"
+
+namespace authkit {
+inline namespace v1 {
+
+// Integer user ids from a sequence, as the original's (contract §13).
+using UserId = std::int64_t;
+
+// Session states (contract §7.1): transitions only ever start from kActive.
+enum class SessionStatus { kActive, kRevoked, kCompromised };
+
+// Refresh-token states (contract §7.1).
+enum class RefreshTokenStatus { kActive, kUsed, kRevoked, kReused };
+
+// "ACTIVE", "REVOKED", ... : the spelling stored in the database and shown by the contract.
+AUTHKIT_API std::string_view to_string(SessionStatus status) noexcept;
+AUTHKIT_API std::string_view to_string(RefreshTokenStatus status) noexcept;
+AUTHKIT_API std::optional<SessionStatus> session_status_from_string(std::string_view s) noexcept;
+AUTHKIT_API std::optional<RefreshTokenStatus> refresh_token_status_from_string(
+    std::string_view s) noexcept;
+
+// The revokeReason strings of contract §7.5 (a compromised session has none).
+namespace revoke_reason {
+inline constexpr std::string_view kUserRevokedCurrentSession = "USER_REVOKED_CURRENT_SESSION";
+inline constexpr std::string_view kUserRevokedSession = "USER_REVOKED_SESSION";
+inline constexpr std::string_view kUserRevokedAllSessions = "USER_REVOKED_ALL_SESSIONS";
+}  // namespace revoke_reason
+
+struct User {
+  UserId id = 0;
+  std::string name;
+  std::string email;          // normalised (trimmed, lower-case) by the caller
+  std::string password_hash;  // the encoded hash string (argon2id or the original's bcrypt)
+  TimePoint created_at{};
+  TimePoint updated_at{};
+};
+
+// What a request says about the client: kept on the session at creation and as latest activity.
+struct ClientInfo {
+  std::optional<std::string> user_agent;  // nullopt: header absent; "" : present but empty
+  std::optional<std::string> ip_address;
+};
+
+struct Session {
+  std::string id;  // UUID v4, the public sessionId and the tokens' `sid`
+  UserId user_id = 0;
+  SessionStatus status = SessionStatus::kActive;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  // The device the session was created from; never overwritten (W23).
+  ClientInfo created_from;
+  // The latest activity: set at creation and on each refresh.
+  std::optional<TimePoint> last_seen_at;
+  ClientInfo last_seen_from;
+  // Absolute end of the session, whatever its tokens say (W21); nullopt: none.
+  std::optional<TimePoint> expires_at;
+  std::optional<TimePoint> revoked_at;
+  std::optional<std::string> revoke_reason;
+  std::optional<TimePoint> compromised_at;
+};
+
+struct RefreshToken {
+  std::string id;  // UUID v4 row id (internal; never in a token)
+  std::string session_id;
+  std::string jti;         // the token's `jti` claim, unique
+  std::string token_hash;  // sha256_hex of the token string, unique
+  RefreshTokenStatus status = RefreshTokenStatus::kActive;
+  TimePoint created_at{};  // the token's issued-at, in ms
+  TimePoint expires_at{};
+  std::optional<TimePoint> used_at;
+  std::optional<TimePoint> revoked_at;
+  std::optional<std::string> parent_token_id;
+  std::optional<std::string> replaced_by_token_id;
+};
+
+}  // namespace v1
+}  // namespace authkit

@@ -1,0 +1,309 @@
+// libpq connections (UTC, statement_timeout), prepared statements, pool, transactions, errors.
+#include "storage/postgres/pg_driver.hpp"
+
+#include <libpq-fe.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "storage/postgres/pg_statements.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+namespace {
+
+constexpr std::size_t kDefaultConnections = 8;
+constexpr int kMaxAttempts = 3;
+// pg_advisory_xact_lock key of migrate(): "authkit" in ASCII, any constant would do.
+constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(27413465684273524)";
+
+// How an operation's failure may be handled.
+enum class Failure {
+  kNone,
+  kConnectionLost,  // the server went away: retry on a fresh connection (unless at COMMIT)
+  kRetryable,       // deadlock or serialization failure: retry the whole transaction
+  kFinal,
+};
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+bool starts_with(const char* s, const char* prefix) {
+  return s != nullptr && std::strncmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+}  // namespace
+
+// One libpq connection and the statements prepared on it. Used by one thread at a time.
+class PgConnection final : public SqlSession {
+ public:
+  PgConnection(PGconn* conn, std::uint64_t generation) : conn_(conn), generation_(generation) {}
+  ~PgConnection() override { PQfinish(conn_); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  std::uint64_t generation() const { return generation_; }
+  Failure last_failure() const { return last_failure_; }
+  bool lost() const { return last_failure_ == Failure::kConnectionLost; }
+  void clear_failure() { last_failure_ = Failure::kNone; }
+
+  Result<SqlResult> exec(Stmt statement, std::span<const SqlParam> params) override {
+    const auto index = static_cast<std::size_t>(statement);
+    const std::string name = "ak" + std::to_string(index);
+    if (!prepared_.at(index)) {
+      const std::string sql(postgres_statements()[index]);
+      PgResult r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+      if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(r.get(), "prepare");
+      prepared_[index] = true;
+    }
+    // Text format: libpq wants NUL-terminated strings (text never holds NUL: checked above us).
+    std::vector<std::string> storage(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (const auto* v = std::get_if<std::int64_t>(&params[i])) {
+        storage[i] = std::to_string(*v);
+        values[i] = storage[i].c_str();
+      } else if (const auto* t = std::get_if<std::string_view>(&params[i])) {
+        storage[i] = std::string(*t);
+        values[i] = storage[i].c_str();
+      }
+    }
+    PgResult r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                              nullptr, nullptr, 0));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(r.get(), "exec");
+    SqlResult out;
+    const int rows = PQntuples(r.get());
+    const int cols = PQnfields(r.get());
+    out.rows.reserve(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) {
+      SqlRow row;
+      row.reserve(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) {
+        if (PQgetisnull(r.get(), i, c)) {
+          row.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* v = PQgetvalue(r.get(), i, c);
+        switch (PQftype(r.get(), c)) {
+          case 20:  // int8
+          case 21:  // int2
+          case 23:  // int4
+            row.emplace_back(std::int64_t{std::strtoll(v, nullptr, 10)});
+            break;
+          default:
+            row.emplace_back(std::string(v, static_cast<std::size_t>(PQgetlength(r.get(), i, c))));
+        }
+      }
+      out.rows.push_back(std::move(row));
+    }
+    const char* affected = PQcmdTuples(r.get());
+    if (affected != nullptr && *affected != '\0')
+      out.affected = std::strtoll(affected, nullptr, 10);
+    return out;
+  }
+
+  Result<void> exec_script(std::string_view sql) override {
+    const std::string text(sql);
+    PgResult r(PQexec(conn_, text.c_str()));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(r.get(), "exec");
+    return {};
+  }
+
+ private:
+  // Maps a failed result to an Error and remembers how it may be handled. The diagnostic holds
+  // the server's primary message and SQLSTATE only: DETAIL may quote values (hashes, emails).
+  Error fail(PGresult* r, std::string_view what) {
+    const char* sqlstate = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string diag = "postgresql: " + std::string(what) + ": ";
+    diag += primary != nullptr ? primary : PQerrorMessage(conn_);
+    if (sqlstate != nullptr) diag += std::string(" [") + sqlstate + "]";
+    while (!diag.empty() && (diag.back() == '\n' || diag.back() == ' ')) diag.pop_back();
+
+    if (PQstatus(conn_) == CONNECTION_BAD || sqlstate == nullptr || starts_with(sqlstate, "08") ||
+        starts_with(sqlstate, "57P")) {
+      last_failure_ = Failure::kConnectionLost;
+      return Error(ErrorCode::kServiceUnavailable, std::move(diag));
+    }
+    if (std::strcmp(sqlstate, "40001") == 0 || std::strcmp(sqlstate, "40P01") == 0) {
+      last_failure_ = Failure::kRetryable;
+      return Error(ErrorCode::kServiceUnavailable, std::move(diag));
+    }
+    last_failure_ = Failure::kFinal;
+    if (std::strcmp(sqlstate, "23505") == 0) {
+      const char* constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+      if (constraint != nullptr && std::strcmp(constraint, "users_email_key") == 0) {
+        return Error(ErrorCode::kUserAlreadyExists, std::move(diag));
+      }
+    }
+    // statement_timeout, too many connections, out of disk or memory: the database is the
+    // problem, not the request.
+    if (std::strcmp(sqlstate, "57014") == 0 || starts_with(sqlstate, "53")) {
+      return Error(ErrorCode::kServiceUnavailable, std::move(diag));
+    }
+    // Data exceptions (invalid UTF-8, ...) come from what the client sent.
+    if (starts_with(sqlstate, "22")) return Error(ErrorCode::kInvalidPayload, std::move(diag));
+    return Error(ErrorCode::kInternalServerError, std::move(diag));
+  }
+
+  PGconn* conn_;
+  std::uint64_t generation_;
+  std::array<bool, kStatementCount> prepared_{};
+  Failure last_failure_ = Failure::kNone;
+};
+
+PgDriver::PgDriver(std::string url, const StoreOptions& options)
+    : url_(std::move(url)),
+      options_(options),
+      max_connections_(options.pool_size == 0 ? kDefaultConnections : options.pool_size),
+      migrations_(postgres_migrations()) {}
+
+PgDriver::~PgDriver() = default;
+
+std::string_view PgDriver::migrations_table_sql() const noexcept {
+  return postgres_migrations_table_sql();
+}
+
+Result<std::unique_ptr<PgDriver>> PgDriver::open(std::string url, const StoreOptions& options) {
+  std::unique_ptr<PgDriver> driver(new PgDriver(std::move(url), options));
+  auto first = driver->acquire();
+  if (!first) return first.error();
+  driver->release(std::move(*first));
+  return driver;
+}
+
+Result<std::unique_ptr<PgConnection>> PgDriver::connect(std::uint64_t generation) {
+  // libpq counts connect_timeout in whole seconds (and treats 1 as 2).
+  const auto ms = options_.connect_timeout.count();
+  const std::string timeout = std::to_string(ms <= 0 ? 0 : (ms + 999) / 1000);
+  // Later keywords override what the URL says; the URL's own options (search_path...) stay.
+  const char* keys[] = {"dbname", "connect_timeout", "fallback_application_name", nullptr};
+  const char* values[] = {url_.c_str(), timeout.c_str(), "libauthkit", nullptr};
+  PGconn* raw = PQconnectdbParams(keys, values, 1);
+  if (raw == nullptr) return Error(ErrorCode::kServiceUnavailable, "postgresql: out of memory");
+  auto conn = std::make_unique<PgConnection>(raw, generation);
+  // libpq prints server notices to stderr by default; the library never prints on its own.
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
+  if (PQstatus(raw) != CONNECTION_OK) {
+    std::string diag = std::string("postgresql: connect: ") + PQerrorMessage(raw);
+    while (!diag.empty() && (diag.back() == '\n' || diag.back() == ' ')) diag.pop_back();
+    return Error(ErrorCode::kServiceUnavailable, std::move(diag));
+  }
+  // Every pooled connection reads and writes timestamptz in UTC, and no statement hangs forever.
+  const std::string setup = "SET TIME ZONE 'UTC'; SET statement_timeout = " +
+                            std::to_string(options_.statement_timeout.count());
+  AUTHKIT_RETURN_IF_ERROR(conn->exec_script(setup));
+  return conn;
+}
+
+Result<std::unique_ptr<PgConnection>> PgDriver::acquire() {
+  std::uint64_t generation = 0;
+  {
+    std::unique_lock lock(mutex_);
+    const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+    for (;;) {
+      // Connections older than the last loss are presumed dead with their server.
+      while (!idle_.empty() && idle_.back()->generation() < generation_) {
+        idle_.pop_back();
+        --open_count_;
+      }
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+      if (open_count_ < max_connections_) break;
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout) {
+        bool usable = open_count_ < max_connections_;
+        for (const auto& c : idle_) usable = usable || c->generation() >= generation_;
+        if (!usable) {
+          return Error(ErrorCode::kServiceUnavailable,
+                       "postgresql: no pooled connection free within the acquire timeout");
+        }
+      }
+    }
+    ++open_count_;
+    generation = generation_;
+  }
+  auto conn = connect(generation);
+  if (!conn) {
+    std::lock_guard lock(mutex_);
+    --open_count_;
+    available_.notify_one();
+  }
+  return conn;
+}
+
+void PgDriver::release(std::unique_ptr<PgConnection> conn) {
+  std::lock_guard lock(mutex_);
+  if (conn->lost()) {
+    // Its peers probably died the same way (a server restart): retire them all.
+    if (conn->generation() >= generation_) generation_ = conn->generation() + 1;
+    conn.reset();
+    --open_count_;
+    available_.notify_all();
+    return;
+  }
+  if (conn->generation() < generation_) {
+    conn.reset();
+    --open_count_;
+  } else {
+    conn->clear_failure();
+    idle_.push_back(std::move(conn));
+  }
+  available_.notify_one();
+}
+
+Result<void> PgDriver::run(TxKind kind, const std::function<Result<void>(SqlSession&)>& body) {
+  for (int attempt = 1;; ++attempt) {
+    auto acquired = acquire();
+    if (!acquired) return acquired.error();
+    struct Return {
+      PgDriver* driver;
+      std::unique_ptr<PgConnection> conn;
+      ~Return() {
+        if (conn) driver->release(std::move(conn));
+      }
+    } holder{this, std::move(*acquired)};
+    PgConnection& conn = *holder.conn;
+    const bool transaction = kind != TxKind::kRead;
+
+    auto result = [&]() -> Result<void> {
+      if (transaction) AUTHKIT_RETURN_IF_ERROR(conn.exec_script("BEGIN"));
+      if (kind == TxKind::kMigration) AUTHKIT_RETURN_IF_ERROR(conn.exec_script(kMigrationLockSql));
+      try {
+        return body(conn);
+      } catch (...) {
+        if (!conn.lost()) (void)conn.exec_script("ROLLBACK");
+        throw;
+      }
+    }();
+    if (!result) {
+      const Failure failure = conn.last_failure();
+      if (transaction && failure != Failure::kConnectionLost) (void)conn.exec_script("ROLLBACK");
+      if ((failure == Failure::kConnectionLost || failure == Failure::kRetryable) &&
+          attempt < kMaxAttempts) {
+        continue;  // nothing was committed: run the whole operation again
+      }
+      return result;
+    }
+    if (!transaction) return {};
+    auto committed = conn.exec_script("COMMIT");
+    if (committed) return {};
+    // A lost connection at COMMIT leaves the outcome unknown: report it rather than redo it.
+    if (conn.last_failure() == Failure::kRetryable && attempt < kMaxAttempts) continue;
+    return committed;
+  }
+}
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

@@ -1,0 +1,58 @@
+// The PostgreSQL driver: a bounded libpq pool with prepared statements and reconnects.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "authkit/store.hpp"
+#include "storage/sql_driver.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+
+class PgConnection;
+
+// Thread-safe. At most pool_size connections; an operation waits at most acquire_timeout for
+// one, then fails with kServiceUnavailable. A connection that lost its server is dropped along
+// with every idle connection of its generation (after a server restart they are all dead), and
+// the operation is retried on a fresh connection unless the loss hit its COMMIT.
+class PgDriver final : public SqlDriver {
+ public:
+  // Connects once, so that a wrong URL or an unreachable server is reported here.
+  static Result<std::unique_ptr<PgDriver>> open(std::string url, const StoreOptions& options);
+  ~PgDriver() override;
+
+  Result<void> run(TxKind kind, const std::function<Result<void>(SqlSession&)>& body) override;
+  std::string_view name() const noexcept override { return "postgresql"; }
+  const MigrationSet& migrations() const noexcept override { return migrations_; }
+  std::string_view migrations_table_sql() const noexcept override;
+
+  // Pool access, public for the fault tests that hold a connection on purpose.
+  Result<std::unique_ptr<PgConnection>> acquire();
+  void release(std::unique_ptr<PgConnection> conn);
+
+ private:
+  PgDriver(std::string url, const StoreOptions& options);
+  Result<std::unique_ptr<PgConnection>> connect(std::uint64_t generation);
+
+  std::string url_;
+  StoreOptions options_;
+  std::size_t max_connections_;
+  MigrationSet migrations_;
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;
+  std::size_t open_count_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

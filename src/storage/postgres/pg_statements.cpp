@@ -1,0 +1,116 @@
+// PostgreSQL's SQL for the named statements: timestamptz columns, ms integers on the wire.
+#include "storage/postgres/pg_statements.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+namespace {
+
+// ms since the epoch <-> timestamptz, exactly (no floating point on the way in or out).
+#define AK_TS(p) "('epoch'::timestamptz + (" p "::bigint) * interval '1 millisecond')"
+#define AK_MS(c) "(extract(epoch from " c ") * 1000)::bigint"
+
+#define AK_USER_COLS "id, name, email, password_hash, " AK_MS("created_at") ", " AK_MS("updated_at")
+#define AK_SESSION_COLS \
+  "id, user_id, status, " AK_MS("created_at") ", " AK_MS(                                    \
+      "updated_at") ", created_user_agent, created_ip_address, " AK_MS("last_seen_at") ", " \
+                    "user_agent, ip_address, " AK_MS("expires_at") ", " AK_MS(              \
+                        "revoked_at") ", revoke_reason, " AK_MS("compromised_at")
+#define AK_TOKEN_COLS \
+  "id, session_id, jti, token_hash, status, " AK_MS("created_at") ", " AK_MS(           \
+      "expires_at") ", " AK_MS("used_at") ", " AK_MS("revoked_at") ", parent_token_id, " \
+                                                                   "replaced_by_token_id"
+
+constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
+  std::array<std::string_view, kStatementCount> s{};
+  auto at = [&s](Stmt id) -> std::string_view& { return s[static_cast<std::size_t>(id)]; };
+  at(Stmt::kPing) = "SELECT 1";
+  at(Stmt::kInsertUser) =
+      "INSERT INTO users (name, email, password_hash, created_at, updated_at) "
+      "VALUES ($1, $2, $3, " AK_TS("$4") ", " AK_TS("$4") ") RETURNING " AK_USER_COLS;
+  at(Stmt::kFindUserByEmail) = "SELECT " AK_USER_COLS " FROM users WHERE email = $1";
+  at(Stmt::kFindUserById) = "SELECT " AK_USER_COLS " FROM users WHERE id = $1";
+  at(Stmt::kUpdatePasswordHash) =
+      "UPDATE users SET password_hash = $2, updated_at = " AK_TS("$3") " WHERE id = $1";
+  at(Stmt::kInsertSession) =
+      "INSERT INTO sessions (id, user_id, status, created_at, updated_at, created_user_agent, "
+      "created_ip_address, last_seen_at, user_agent, ip_address, expires_at) "
+      "VALUES ($1, $2, 'ACTIVE', " AK_TS("$3") ", " AK_TS("$3") ", $4::text, $5::text, " AK_TS(
+          "$3") ", $4::text, $5::text, " AK_TS("$6") ")";
+  at(Stmt::kInsertToken) =
+      "INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, created_at, "
+      "expires_at, parent_token_id) VALUES ($1, $2, $3, $4, 'ACTIVE', " AK_TS("$5") ", " AK_TS(
+          "$6") ", $7)";
+  at(Stmt::kFindSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1";
+  // Every change of a session's tokens happens under this lock, so checks and writes of one
+  // operation see a state no concurrent operation can change until commit (W10).
+  at(Stmt::kLockSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1 FOR UPDATE";
+  at(Stmt::kFindSessionForUser) =
+      "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1 AND user_id = $2";
+  at(Stmt::kListSessions) = "SELECT " AK_SESSION_COLS
+                            " FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, seq DESC";
+  at(Stmt::kFindTokenByJti) = "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE jti = $1";
+  at(Stmt::kFindTokenById) = "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE id = $1";
+  at(Stmt::kListTokens) =
+      "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE session_id = $1 ORDER BY created_at, seq";
+  at(Stmt::kMarkTokenUsed) =
+      "UPDATE refresh_tokens SET status = 'USED', used_at = " AK_TS("$2") ", "
+      "replaced_by_token_id = $3 "
+      "WHERE id = $1 AND status = 'ACTIVE' AND replaced_by_token_id IS NULL";
+  at(Stmt::kTouchSession) =
+      "UPDATE sessions SET last_seen_at = " AK_TS("$2") ", updated_at = " AK_TS("$2") ", "
+      "user_agent = $3::text, ip_address = $4::text "
+      "WHERE id = $1 AND status = 'ACTIVE' RETURNING " AK_SESSION_COLS;
+  at(Stmt::kCompromiseSession) =
+      "UPDATE sessions SET status = 'COMPROMISED', compromised_at = " AK_TS("$2") ", "
+      "updated_at = " AK_TS("$2") " WHERE id = $1 AND status = 'ACTIVE'";
+  at(Stmt::kMarkTokenReused) =
+      "UPDATE refresh_tokens SET status = 'REUSED', revoked_at = " AK_TS("$3") " "
+      "WHERE id = $1 AND session_id = $2 AND status IN ('ACTIVE', 'USED')";
+  at(Stmt::kRevokeActiveTokens) =
+      "UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = " AK_TS("$2") " "
+      "WHERE session_id = $1 AND status = 'ACTIVE'";
+  at(Stmt::kRevokeSession) =
+      "UPDATE sessions SET status = 'REVOKED', revoked_at = " AK_TS("$2") ", "
+      "revoke_reason = $3, updated_at = " AK_TS("$2") " WHERE id = $1 AND status = 'ACTIVE'";
+  // Locked in one order (by id) so that two revoke-alls of one user cannot deadlock.
+  at(Stmt::kLockActiveSessionsOfUser) =
+      "SELECT id FROM sessions WHERE user_id = $1 AND status = 'ACTIVE' ORDER BY id FOR UPDATE";
+  at(Stmt::kRevokeSessionsOfUser) =
+      "UPDATE sessions SET status = 'REVOKED', revoked_at = " AK_TS("$2") ", "
+      "revoke_reason = $3, updated_at = " AK_TS("$2") " WHERE user_id = $1 AND status = 'ACTIVE'";
+  at(Stmt::kRevokeTokensOfEndedSessionsOfUser) =
+      "UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = " AK_TS("$2") " "
+      "WHERE status = 'ACTIVE' AND session_id IN "
+      "(SELECT id FROM sessions WHERE user_id = $1 AND status <> 'ACTIVE')";
+  at(Stmt::kPurgeSessions) =
+      "DELETE FROM sessions WHERE (status = 'REVOKED' AND revoked_at < " AK_TS("$1") ") "
+      "OR (status = 'COMPROMISED' AND compromised_at < " AK_TS("$1") ") "
+      "OR (expires_at IS NOT NULL AND expires_at < " AK_TS("$1") ") "
+      "OR (status = 'ACTIVE' AND created_at < " AK_TS("$1") " AND NOT EXISTS (SELECT 1 "
+      "FROM refresh_tokens t WHERE t.session_id = sessions.id AND t.expires_at >= " AK_TS(
+          "$1") "))";
+  at(Stmt::kPurgeTokens) = "DELETE FROM refresh_tokens WHERE expires_at < " AK_TS("$1");
+  at(Stmt::kListMigrations) =
+      "SELECT version, name, checksum FROM schema_migrations ORDER BY version";
+  at(Stmt::kInsertMigration) =
+      "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+      "VALUES ($1, $2, $3, " AK_TS("$4") ")";
+  return s;
+}();
+
+}  // namespace
+
+const std::array<std::string_view, kStatementCount>& postgres_statements() noexcept {
+  return kStatements;
+}
+
+std::string_view postgres_migrations_table_sql() noexcept {
+  return "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         "version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "
+         "applied_at TIMESTAMPTZ NOT NULL)";
+}
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

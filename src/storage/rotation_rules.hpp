@@ -1,0 +1,28 @@
+// The refresh-step decisions of contract §7.3/§7.4 and DESIGN §4, on rows read in a transaction.
+#pragma once
+
+#include <optional>
+
+#include "authkit/store.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+
+// True when a rotation must also read the presented token's child to decide (reuse grace).
+bool rotation_needs_child(const RefreshToken& token, const RotateRequest& request) noexcept;
+
+// Which branch the refresh takes for `token` (found by jti) and `session` (its session, read
+// under the transaction's lock). `child` is the token's replacement when rotation_needs_child.
+RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
+                              const std::optional<Session>& session,
+                              const std::optional<RefreshToken>& child,
+                              const RotateRequest& request) noexcept;
+
+// Which branch a logout with the presented token takes (contract §7.4: no session checks).
+RevokeByTokenOutcome decide_revoke_by_token(const std::optional<RefreshToken>& token,
+                                            const RevokeByTokenRequest& request) noexcept;
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

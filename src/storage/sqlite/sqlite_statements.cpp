@@ -1,0 +1,102 @@
+// SQLite's SQL for the named statements: times are INTEGER ms, parameters are ?N.
+#include "storage/sqlite/sqlite_statements.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+namespace {
+
+#define AK_USER_COLS "id, name, email, password_hash, created_at, updated_at"
+#define AK_SESSION_COLS                                                                   \
+  "id, user_id, status, created_at, updated_at, created_user_agent, created_ip_address, " \
+  "last_seen_at, user_agent, ip_address, expires_at, revoked_at, revoke_reason, compromised_at"
+#define AK_TOKEN_COLS                                                                      \
+  "id, session_id, jti, token_hash, status, created_at, expires_at, used_at, revoked_at, " \
+  "parent_token_id, replaced_by_token_id"
+
+constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
+  std::array<std::string_view, kStatementCount> s{};
+  auto at = [&s](Stmt id) -> std::string_view& { return s[static_cast<std::size_t>(id)]; };
+  at(Stmt::kPing) = "SELECT 1";
+  at(Stmt::kInsertUser) =
+      "INSERT INTO users (name, email, password_hash, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?4) RETURNING " AK_USER_COLS;
+  at(Stmt::kFindUserByEmail) = "SELECT " AK_USER_COLS " FROM users WHERE email = ?1";
+  at(Stmt::kFindUserById) = "SELECT " AK_USER_COLS " FROM users WHERE id = ?1";
+  at(Stmt::kUpdatePasswordHash) =
+      "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1";
+  at(Stmt::kInsertSession) =
+      "INSERT INTO sessions (id, user_id, status, created_at, updated_at, created_user_agent, "
+      "created_ip_address, last_seen_at, user_agent, ip_address, expires_at) "
+      "VALUES (?1, ?2, 'ACTIVE', ?3, ?3, ?4, ?5, ?3, ?4, ?5, ?6)";
+  at(Stmt::kInsertToken) =
+      "INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, created_at, "
+      "expires_at, parent_token_id) VALUES (?1, ?2, ?3, ?4, 'ACTIVE', ?5, ?6, ?7)";
+  at(Stmt::kFindSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ?1";
+  // BEGIN IMMEDIATE already excludes every other writer: no row lock is needed.
+  at(Stmt::kLockSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ?1";
+  at(Stmt::kFindSessionForUser) =
+      "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ?1 AND user_id = ?2";
+  at(Stmt::kListSessions) = "SELECT " AK_SESSION_COLS
+                            " FROM sessions WHERE user_id = ?1 ORDER BY created_at DESC, "
+                            "rowid DESC";
+  at(Stmt::kFindTokenByJti) = "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE jti = ?1";
+  at(Stmt::kFindTokenById) = "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE id = ?1";
+  at(Stmt::kListTokens) = "SELECT " AK_TOKEN_COLS
+                          " FROM refresh_tokens WHERE session_id = ?1 ORDER BY created_at, rowid";
+  at(Stmt::kMarkTokenUsed) =
+      "UPDATE refresh_tokens SET status = 'USED', used_at = ?2, replaced_by_token_id = ?3 "
+      "WHERE id = ?1 AND status = 'ACTIVE' AND replaced_by_token_id IS NULL";
+  at(Stmt::kTouchSession) =
+      "UPDATE sessions SET last_seen_at = ?2, updated_at = ?2, user_agent = ?3, ip_address = ?4 "
+      "WHERE id = ?1 AND status = 'ACTIVE' RETURNING " AK_SESSION_COLS;
+  at(Stmt::kCompromiseSession) =
+      "UPDATE sessions SET status = 'COMPROMISED', compromised_at = ?2, updated_at = ?2 "
+      "WHERE id = ?1 AND status = 'ACTIVE'";
+  at(Stmt::kMarkTokenReused) =
+      "UPDATE refresh_tokens SET status = 'REUSED', revoked_at = ?3 "
+      "WHERE id = ?1 AND session_id = ?2 AND status IN ('ACTIVE', 'USED')";
+  at(Stmt::kRevokeActiveTokens) =
+      "UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = ?2 "
+      "WHERE session_id = ?1 AND status = 'ACTIVE'";
+  at(Stmt::kRevokeSession) =
+      "UPDATE sessions SET status = 'REVOKED', revoked_at = ?2, revoke_reason = ?3, "
+      "updated_at = ?2 WHERE id = ?1 AND status = 'ACTIVE'";
+  at(Stmt::kLockActiveSessionsOfUser) =
+      "SELECT id FROM sessions WHERE user_id = ?1 AND status = 'ACTIVE' ORDER BY id";
+  at(Stmt::kRevokeSessionsOfUser) =
+      "UPDATE sessions SET status = 'REVOKED', revoked_at = ?2, revoke_reason = ?3, "
+      "updated_at = ?2 WHERE user_id = ?1 AND status = 'ACTIVE'";
+  at(Stmt::kRevokeTokensOfEndedSessionsOfUser) =
+      "UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = ?2 WHERE status = 'ACTIVE' "
+      "AND session_id IN (SELECT id FROM sessions WHERE user_id = ?1 AND status <> 'ACTIVE')";
+  at(Stmt::kPurgeSessions) =
+      "DELETE FROM sessions WHERE (status = 'REVOKED' AND revoked_at < ?1) "
+      "OR (status = 'COMPROMISED' AND compromised_at < ?1) "
+      "OR (expires_at IS NOT NULL AND expires_at < ?1) "
+      "OR (status = 'ACTIVE' AND created_at < ?1 AND NOT EXISTS (SELECT 1 FROM refresh_tokens t "
+      "WHERE t.session_id = sessions.id AND t.expires_at >= ?1))";
+  at(Stmt::kPurgeTokens) = "DELETE FROM refresh_tokens WHERE expires_at < ?1";
+  at(Stmt::kListMigrations) =
+      "SELECT version, name, checksum FROM schema_migrations ORDER BY version";
+  at(Stmt::kInsertMigration) =
+      "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+      "VALUES (?1, ?2, ?3, ?4)";
+  return s;
+}();
+
+}  // namespace
+
+const std::array<std::string_view, kStatementCount>& sqlite_statements() noexcept {
+  return kStatements;
+}
+
+std::string_view sqlite_migrations_table_sql() noexcept {
+  return "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         "version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "
+         "applied_at INTEGER NOT NULL)";
+}
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

@@ -1,0 +1,51 @@
+// The named statements every SQL backend provides, each with the same parameters and columns.
+#pragma once
+
+#include <cstddef>
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+
+// Column lists: kUserColumns (id, name, email, password_hash, created_at, updated_at);
+// kSessionColumns (id, user_id, status, created_at, updated_at, created_user_agent,
+// created_ip_address, last_seen_at, user_agent, ip_address, expires_at, revoked_at,
+// revoke_reason, compromised_at); kTokenColumns (id, session_id, jti, token_hash, status,
+// created_at, expires_at, used_at, revoked_at, parent_token_id, replaced_by_token_id).
+// Times are ms since the epoch in parameters and in results.
+enum class Stmt : std::size_t {
+  kPing,                      // SELECT 1
+  kInsertUser,                // $1 name $2 email $3 hash $4 now → kUserColumns
+  kFindUserByEmail,           // $1 email → kUserColumns
+  kFindUserById,              // $1 id → kUserColumns
+  kUpdatePasswordHash,        // $1 id $2 hash $3 now
+  kInsertSession,             // $1 id $2 user $3 now $4 ua $5 ip $6 expires_at
+  kInsertToken,               // $1 id $2 session $3 jti $4 hash $5 now $6 expires_at $7 parent
+  kFindSession,               // $1 id → kSessionColumns
+  kLockSession,               // $1 id → kSessionColumns, row locked for the transaction
+  kFindSessionForUser,        // $1 id $2 user → kSessionColumns
+  kListSessions,              // $1 user → kSessionColumns, newest first, stable
+  kFindTokenByJti,            // $1 jti → kTokenColumns
+  kFindTokenById,             // $1 id → kTokenColumns
+  kListTokens,                // $1 session → kTokenColumns, oldest first
+  kMarkTokenUsed,             // $1 id $2 now $3 child id (only if ACTIVE and not replaced)
+  kTouchSession,              // $1 id $2 now $3 ua $4 ip (only if ACTIVE) → kSessionColumns
+  kCompromiseSession,         // $1 id $2 now (only if ACTIVE)
+  kMarkTokenReused,           // $1 id $2 session $3 now (only if ACTIVE or USED)
+  kRevokeActiveTokens,        // $1 session $2 now
+  kRevokeSession,             // $1 id $2 now $3 reason (only if ACTIVE)
+  kLockActiveSessionsOfUser,  // $1 user → id, ordered, rows locked
+  kRevokeSessionsOfUser,      // $1 user $2 now $3 reason (only ACTIVE ones)
+  kRevokeTokensOfEndedSessionsOfUser,  // $1 user $2 now
+  kPurgeSessions,                      // $1 cutoff
+  kPurgeTokens,                        // $1 cutoff
+  kListMigrations,                     // → version, name, checksum
+  kInsertMigration,                    // $1 version $2 name $3 checksum $4 now
+  kCount,                              // keep last
+};
+
+inline constexpr std::size_t kStatementCount = static_cast<std::size_t>(Stmt::kCount);
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

@@ -1,0 +1,80 @@
+// Helpers of the store conformance suite: users, sessions and tokens with known hashes.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "authkit/crypto.hpp"
+#include "authkit/store.hpp"
+
+namespace authkit_test {
+
+using namespace std::chrono_literals;
+using authkit::Duration;
+using authkit::TimePoint;
+
+// A fixed, millisecond-precise start time for the fake clock.
+inline const TimePoint kT0{Duration{1'750'000'000'123}};
+inline constexpr Duration kTokenLifetime = 7 * 24h;
+
+// What the core would store for a refresh token: a fresh jti and the hash of "the token".
+inline authkit::NewRefreshToken new_token(TimePoint now, Duration lifetime = kTokenLifetime) {
+  authkit::NewRefreshToken t;
+  t.jti = authkit::crypto::random_uuid_v4();
+  t.token_hash = authkit::crypto::sha256_hex("refresh-token-" + t.jti);
+  t.expires_at = now + lifetime;
+  return t;
+}
+
+inline authkit::User make_user(authkit::Store& store, const std::string& email,
+                               TimePoint now = kT0) {
+  auto u = store.create_user({"Test User", email, "$argon2id$v=19$m=65536,t=2,p=1$x$y", now});
+  if (!u) FAIL("create_user: " << u.error().diagnostic);
+  return *u;
+}
+
+inline authkit::CreatedSession make_session(authkit::Store& store, authkit::UserId user,
+                                            TimePoint now = kT0,
+                                            authkit::ClientInfo client = {"agent/1.0",
+                                                                          "::ffff:127.0.0.1"}) {
+  authkit::NewSession s;
+  s.id = authkit::crypto::random_uuid_v4();
+  s.user_id = user;
+  s.client = std::move(client);
+  s.first_token = new_token(now);
+  s.now = now;
+  auto created = store.create_session(s);
+  if (!created) FAIL("create_session: " << created.error().diagnostic);
+  return *created;
+}
+
+// The request the core builds when `token` of `session` is presented at `now`.
+inline authkit::RotateRequest rotate_request(const authkit::Session& session,
+                                             const authkit::RefreshToken& token, TimePoint now,
+                                             authkit::ClientInfo client = {"agent/2.0",
+                                                                           "10.0.0.2"}) {
+  authkit::RotateRequest r;
+  r.session_id = session.id;
+  r.user_id = session.user_id;
+  r.jti = token.jti;
+  r.token_hash = token.token_hash;
+  r.child = new_token(now);
+  r.client = std::move(client);
+  r.now = now;
+  return r;
+}
+
+template <class T>
+T value_or_fail(authkit::Result<T> r, const char* what) {
+  if (!r) FAIL(what << ": " << r.error().message << " / " << r.error().diagnostic);
+  return std::move(*r);
+}
+
+#define AK_OK(expr) ::authkit_test::value_or_fail((expr), #expr)
+
+inline void require_ok(const authkit::Result<void>& r, const char* what) {
+  if (!r) FAIL(what << ": " << r.error().message << " / " << r.error().diagnostic);
+}
+
+}  // namespace authkit_test
