@@ -90,6 +90,14 @@ struct AUTHKIT_API Config {
   std::size_t argon2_memlimit = kArgon2MemlimitInteractive;    // ARGON2_MEMLIMIT (bytes)
   // PASSWORD_HASH_CONCURRENCY
   std::size_t password_hash_concurrency = default_password_hash_concurrency();
+  // SESSION_MAX_AGE: absolute session lifetime, whatever its tokens say (W21); 0 is none.
+  Duration session_max_age = std::chrono::days(30);
+  // REFRESH_REUSE_GRACE_MS: DESIGN §4 reuse grace; 0 is strict, as the original.
+  Duration refresh_reuse_grace{0};
+  bool audit_log_emails = false;  // AUDIT_LOG_EMAILS: e-mails in failed-login audit events (W26)
+  std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
+  Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
+  Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
 
   // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
   // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).

@@ -463,6 +463,16 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
       reader.integer("PASSWORD_HASH_CONCURRENCY",
                      static_cast<std::int64_t>(config.password_hash_concurrency), {1, true}));
 
+  config.session_max_age = reader.duration("SESSION_MAX_AGE", config.session_max_age);
+  config.refresh_reuse_grace = Duration(
+      reader.integer("REFRESH_REUSE_GRACE_MS", config.refresh_reuse_grace.count(), {0, true}));
+  config.audit_log_emails = reader.boolean("AUDIT_LOG_EMAILS", config.audit_log_emails);
+  config.login_max_failures_per_account = reader.integer(
+      "LOGIN_MAX_FAILURES_PER_ACCOUNT", config.login_max_failures_per_account, {0, false});
+  config.login_failure_window = Duration(
+      reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
+  config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
+
   if (auto problems = std::move(reader).result(); !problems) return std::move(problems).error();
   return config;
 }

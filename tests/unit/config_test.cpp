@@ -768,3 +768,42 @@ TEST_CASE("config: from_env() reads the process environment", "[config]") {
   CHECK(config->access_token_secret == "process-env-access-secret-0123456789");
   CHECK(config->jwt_issuer == "from-the-environment");
 }
+
+TEST_CASE("config: session lifetime, reuse grace, audit e-mails, login throttling, retention",
+          "[config]") {
+  const Config defaults = load_ok(valid_env());
+  CHECK(defaults.session_max_age == std::chrono::days(30));
+  CHECK(defaults.refresh_reuse_grace == Duration(0));
+  CHECK_FALSE(defaults.audit_log_emails);
+  CHECK(defaults.login_max_failures_per_account == 10);
+  CHECK(defaults.login_failure_window == std::chrono::minutes(15));
+  CHECK(defaults.purge_retention == std::chrono::days(30));
+
+  Env env = valid_env();
+  env["SESSION_MAX_AGE"] = "12h";
+  env["REFRESH_REUSE_GRACE_MS"] = "2500";
+  env["AUDIT_LOG_EMAILS"] = "yes";
+  env["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = "3";
+  env["LOGIN_FAILURE_WINDOW_MS"] = "60000";
+  env["PURGE_RETENTION"] = "0";
+  const Config set = load_ok(env);
+  CHECK(set.session_max_age == std::chrono::hours(12));
+  CHECK(set.refresh_reuse_grace == Duration(2500));
+  CHECK(set.audit_log_emails);
+  CHECK(set.login_max_failures_per_account == 3);
+  CHECK(set.login_failure_window == Duration(60000));
+  CHECK(set.purge_retention == Duration(0));
+
+  check_issue(with(valid_env(), "SESSION_MAX_AGE", "30 days"), "SESSION_MAX_AGE",
+              "must use a supported duration format such as 15m, 7d, 60s, or 1000");
+  check_issue(with(valid_env(), "REFRESH_REUSE_GRACE_MS", "-1"), "REFRESH_REUSE_GRACE_MS",
+              "Too small: expected number to be >=0");
+  check_issue(with(valid_env(), "AUDIT_LOG_EMAILS", "maybe"), "AUDIT_LOG_EMAILS",
+              "Invalid input: expected boolean, received string");
+  check_issue(with(valid_env(), "LOGIN_MAX_FAILURES_PER_ACCOUNT", "0"),
+              "LOGIN_MAX_FAILURES_PER_ACCOUNT", "Too small: expected number to be >0");
+  check_issue(with(valid_env(), "LOGIN_FAILURE_WINDOW_MS", "1.5"), "LOGIN_FAILURE_WINDOW_MS",
+              "Invalid input: expected int, received number");
+  check_issue(with(valid_env(), "PURGE_RETENTION", "1w"), "PURGE_RETENTION",
+              "must use a supported duration format such as 15m, 7d, 60s, or 1000");
+}
