@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <utility>
 
 #include "ratelimit/rate_limit_key.hpp"
@@ -59,11 +60,17 @@ Result<RateLimitDecision> MemoryRateLimiter::hit(std::string_view bucket, std::s
     auto found = shard.index.find(full_key);
     if (found == shard.index.end()) {
       if (shard.lru.size() >= shard.capacity) {
-        // At capacity: drop the least recently hit key (its window has most likely ended).
+        // At capacity: the least recently hit key goes (its window has most likely ended); its
+        // list node is reused for the new key rather than freed and allocated again.
         shard.index.erase(shard.lru.back().key);
-        shard.lru.pop_back();
+        shard.lru.splice(shard.lru.begin(), shard.lru, std::prev(shard.lru.end()));
+        Entry& reused = shard.lru.front();
+        reused.key.assign(full_key);
+        reused.count = 0;
+        reused.expires_at_ms = now + window;
+      } else {
+        shard.lru.push_front(Entry{full_key, 0, now + window});
       }
-      shard.lru.push_front(Entry{full_key, 0, now + window});
       try {
         shard.index.emplace(shard.lru.front().key, shard.lru.begin());
       } catch (...) {
