@@ -1,14 +1,18 @@
-// A blocking hiredis connection; SIGPIPE from a dead server is kept from reaching the process.
+// A blocking hiredis connection that never raises SIGPIPE when the server has gone away.
 #include "ratelimit/redis/redis_connection.hpp"
 
+// sds.h has no extern "C" guard of its own, and hiredis.h includes it outside its guard: it
+// must come first, wrapped here, for sdsclear to link.
+extern "C" {
+#include <hiredis/sds.h>
+}
 #include <hiredis/hiredis.h>
-#include <pthread.h>
-#include <signal.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include <array>
 #include <cerrno>
-#include <ctime>
+#include <cstring>
 #include <vector>
 
 namespace authkit {
@@ -26,44 +30,6 @@ Error redis_error(const std::string& where, std::string_view what) {
   return Error(ErrorCode::kServiceUnavailable, "redis " + where + ": " + std::string(what));
 }
 
-// hiredis 0.14 writes with write(2): on a socket the server has closed that raises SIGPIPE,
-// whose default action kills the process. A library must not change the process's signal
-// dispositions, so SIGPIPE is blocked in this thread for the duration of a command and a
-// SIGPIPE it caused is consumed before unblocking (the technique libpq uses).
-class SigpipeGuard {
- public:
-  SigpipeGuard() {
-    sigemptyset(&sigpipe_);
-    sigaddset(&sigpipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    blocked_ = pthread_sigmask(SIG_BLOCK, &sigpipe_, &old_) == 0;
-  }
-  ~SigpipeGuard() {
-    if (!blocked_) return;
-    sigset_t pending;
-    sigemptyset(&pending);
-    if (!was_pending_ && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
-      const int saved_errno = errno;
-      const timespec zero{0, 0};
-      while (sigtimedwait(&sigpipe_, nullptr, &zero) < 0 && errno == EINTR) {
-      }
-      errno = saved_errno;
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-
- private:
-  sigset_t sigpipe_{};
-  sigset_t old_{};
-  bool was_pending_ = false;
-  bool blocked_ = false;
-};
-
 }  // namespace
 
 void RedisReplyDeleter::operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
@@ -75,7 +41,9 @@ RedisConnection::~RedisConnection() {
   if (context_ != nullptr) redisFree(context_);
 }
 
-bool RedisConnection::broken() const noexcept { return context_ == nullptr || context_->err != 0; }
+bool RedisConnection::broken() const noexcept {
+  return failed_ || context_ == nullptr || context_->err != 0;
+}
 
 Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisEndpoint& endpoint,
                                                                Duration connect_timeout,
@@ -122,17 +90,41 @@ Result<RedisReply> RedisConnection::command(std::initializer_list<std::string_vi
     lengths[i] = arg.size();
     ++i;
   }
-  void* raw = nullptr;
-  int command_errno = 0;
-  {
-    SigpipeGuard guard;
-    raw = redisCommandArgv(context_, static_cast<int>(i), argv.data(), lengths.data());
-    command_errno = errno;
+  if (redisAppendCommandArgv(context_, static_cast<int>(i), argv.data(), lengths.data()) !=
+      REDIS_OK) {
+    failed_ = true;
+    return redis_error(where_, "cannot format the command");
   }
-  if (raw == nullptr) {
+  // hiredis 0.14 sends with write(2), which raises SIGPIPE on a socket the server has closed;
+  // the default action of SIGPIPE kills the process, and a library must not change signal
+  // dispositions. So the formatted command is sent here with MSG_NOSIGNAL, and hiredis, finding
+  // its output buffer empty, only reads the reply.
+  const char* data = context_->obuf;
+  std::size_t left = sdslen(context_->obuf);
+  while (left > 0) {
+    const ssize_t sent = ::send(context_->fd, data, left, MSG_NOSIGNAL);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      const int send_errno = errno;
+      failed_ = true;
+      sdsclear(context_->obuf);
+      // SO_SNDTIMEO (the command timeout) expiring makes send(2) fail with EAGAIN.
+      timed_out_ = send_errno == EAGAIN || send_errno == EWOULDBLOCK;
+      return redis_error(where_, timed_out_ ? std::string("command timed out")
+                                            : std::string("send: ") + std::strerror(send_errno));
+    }
+    data += sent;
+    left -= static_cast<std::size_t>(sent);
+  }
+  sdsclear(context_->obuf);
+
+  void* raw = nullptr;
+  if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+    const int read_errno = errno;
+    failed_ = true;
     // SO_RCVTIMEO expiring makes read(2) fail with EAGAIN: that is the command timeout.
     timed_out_ =
-        context_->err == REDIS_ERR_IO && (command_errno == EAGAIN || command_errno == EWOULDBLOCK);
+        context_->err == REDIS_ERR_IO && (read_errno == EAGAIN || read_errno == EWOULDBLOCK);
     return redis_error(where_, timed_out_ ? std::string("command timed out")
                                           : std::string("I/O error: ") + context_->errstr);
   }

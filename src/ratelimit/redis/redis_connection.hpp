@@ -48,6 +48,7 @@ class RedisConnection {
   redisContext* context_;
   std::string where_;  // host:port/db for error messages
   bool timed_out_ = false;
+  bool failed_ = false;  // an I/O error of ours (send), which hiredis does not know of
 };
 
 }  // namespace v1
