@@ -93,7 +93,6 @@ Result<RateLimitDecision> RedisRateLimiter::run(const Script& script, std::strin
   const std::string_view window_arg(window_text.data(),
                                     static_cast<std::size_t>(end - window_text.data()));
 
-  const std::string where = pool_.endpoint().describe();
   Result<RedisReply> reply = Error(ErrorCode::kServiceUnavailable);
   // A connection that sat idle may have died with a server restart: then one retry on a fresh
   // connection. A timeout is not retried (it would double the wait of a stuck server).
@@ -109,13 +108,14 @@ Result<RateLimitDecision> RedisRateLimiter::run(const Script& script, std::strin
 
   const redisReply& r = **reply;
   if (r.type == REDIS_REPLY_ERROR) {
-    return Error(ErrorCode::kServiceUnavailable,
-                 "redis " + where + ": script failed: " + std::string(r.str, r.len));
+    return Error(
+        ErrorCode::kServiceUnavailable,
+        "redis " + pool_.endpoint().describe() + ": script failed: " + std::string(r.str, r.len));
   }
   if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[0]->type != REDIS_REPLY_INTEGER ||
       r.element[1]->type != REDIS_REPLY_INTEGER) {
-    return Error(ErrorCode::kServiceUnavailable,
-                 "redis " + where + ": unexpected reply to the rate-limit script");
+    return Error(ErrorCode::kServiceUnavailable, "redis " + pool_.endpoint().describe() +
+                                                     ": unexpected reply to the rate-limit script");
   }
   const std::int64_t count = r.element[0]->integer;
   const Duration pttl{r.element[1]->integer};
