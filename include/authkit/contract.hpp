@@ -99,6 +99,7 @@ enum class Schema {
   kErrorResponse,
 };
 
+// Every Schema, in that order.
 inline constexpr std::array kAllSchemas{
     Schema::kRegisterInput,
     Schema::kCreateSessionInput,

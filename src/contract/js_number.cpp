@@ -2,7 +2,6 @@
 #include "contract/js_number.hpp"
 
 #include <charconv>
-#include <cmath>
 #include <limits>
 #include <system_error>
 

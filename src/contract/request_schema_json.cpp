@@ -1,5 +1,4 @@
-// The request schemas as JSON Schema, written from the same StringField declarations the
-// validators run, so /docs.json cannot drift from what is enforced.
+// Request schemas as JSON Schema, from the StringFields the validators run (no drift possible).
 #include "contract/patterns.hpp"
 #include "contract/request_schemas.hpp"
 #include "contract/schema_json.hpp"

@@ -1,5 +1,4 @@
-// The four request schemas of the contract (spec §2.1), each field declared once, plus
-// libauthkit's limits (spec §16 W19, W20); they drive validation and the JSON Schema alike.
+// The four request schemas of the contract (spec §2.1), each field declared once.
 #pragma once
 
 #include <array>
@@ -8,6 +7,9 @@
 #include "contract/field_rule.hpp"
 
 namespace authkit::detail {
+
+// The contract's rules and messages plus libauthkit's limits (spec §16 W19, W20); these
+// declarations drive validation and the JSON Schema alike.
 
 inline constexpr StringField kNameField{
     .property = "name",
