@@ -15,14 +15,15 @@
 #include <vector>
 
 #include "authkit/crypto.hpp"
-#include "config/js_coercion.hpp"
+#include "js/js_number.hpp"
+#include "js/js_string.hpp"
 
 namespace authkit {
 inline namespace v1 {
 namespace {
 
 using detail::js_length;
-using detail::js_number;
+using detail::js_string_to_number;
 using detail::js_trim;
 
 // Issues are reported in this order (the original's schema order, then libauthkit's own
@@ -121,7 +122,7 @@ class Reader {
                        std::optional<double> upper = std::nullopt) {
     const auto raw = get(name);
     if (!raw) return fallback;
-    const double value = js_number(*raw);
+    const double value = js_string_to_number(*raw);
     if (std::isnan(value)) {
       issue(name, "Invalid input: expected number, received NaN");
       return fallback;

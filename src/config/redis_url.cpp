@@ -80,9 +80,13 @@ Result<RedisUrl> parse_redis_url(std::string_view url) {
         "rediss:// (TLS) is not supported: Debian 12's hiredis is built without TLS support; "
         "use redis://");
   }
-  if (!url.starts_with(kScheme)) return malformed();
+  if (!url.starts_with(kScheme)) {
+    return redis_error("must start with redis:// (redis://[[username]:password@]host[:port][/db])");
+  }
   std::string_view rest = url.substr(kScheme.size());
-  if (rest.find_first_of("?#") != std::string_view::npos) return malformed();
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    return redis_error("a query or fragment is not supported: give the database as /db");
+  }
 
   const std::size_t slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
@@ -99,7 +103,9 @@ Result<RedisUrl> parse_redis_url(std::string_view url) {
     if (colon == std::string_view::npos) return malformed();
     auto username = percent_decode(userinfo.substr(0, colon));
     auto password = percent_decode(userinfo.substr(colon + 1));
-    if (!username || !password) return malformed();
+    if (!username || !password) {
+      return redis_error("the user information has a broken percent-encoding (%XX)");
+    }
     out.username = std::move(*username);
     out.password = std::move(*password);
   }
@@ -108,10 +114,12 @@ Result<RedisUrl> parse_redis_url(std::string_view url) {
   bool has_port = false;
   if (host_port.starts_with('[')) {
     const std::size_t close = host_port.find(']');
-    if (close == std::string_view::npos || close == 1) return malformed();
+    if (close == std::string_view::npos || close == 1) {
+      return redis_error("an IPv6 host must be written in brackets, as [::1]");
+    }
     const std::string_view v6 = host_port.substr(1, close - 1);
     for (const char c : v6) {
-      if (!is_ipv6_char(c)) return malformed();
+      if (!is_ipv6_char(c)) return redis_error("the bracketed IPv6 host is not an IPv6 address");
     }
     out.host = std::string(v6);
     const std::string_view after = host_port.substr(close + 1);
@@ -123,9 +131,9 @@ Result<RedisUrl> parse_redis_url(std::string_view url) {
   } else {
     const std::size_t colon = host_port.find(':');
     const std::string_view host = host_port.substr(0, colon);
-    if (host.empty()) return malformed();
+    if (host.empty()) return redis_error("the host is missing");
     for (const char c : host) {
-      if (!is_host_char(c)) return malformed();
+      if (!is_host_char(c)) return redis_error("the host has a character a host name cannot have");
     }
     out.host = std::string(host);
     if (colon != std::string_view::npos) {

@@ -2,7 +2,7 @@
 #include "contract/field_check.hpp"
 
 #include "authkit/crypto.hpp"
-#include "contract/js_string.hpp"
+#include "js/js_string.hpp"
 #include "contract/patterns.hpp"
 
 namespace authkit::detail {

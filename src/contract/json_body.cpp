@@ -7,7 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "contract/js_number.hpp"
+#include "js/js_number.hpp"
 
 namespace authkit::detail {
 namespace {

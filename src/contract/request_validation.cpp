@@ -9,7 +9,7 @@
 
 #include "authkit/contract.hpp"
 #include "contract/field_check.hpp"
-#include "contract/js_string.hpp"
+#include "js/js_string.hpp"
 #include "contract/json_body.hpp"
 #include "contract/request_schemas.hpp"
 

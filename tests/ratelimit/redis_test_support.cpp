@@ -141,7 +141,7 @@ void RedisProcess::start() {
 
   RedisEndpoint endpoint;
   endpoint.host = "127.0.0.1";
-  endpoint.port = port_;
+  endpoint.port = static_cast<std::uint16_t>(port_);
   const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
   for (;;) {
     int status = 0;

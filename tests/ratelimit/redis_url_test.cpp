@@ -4,6 +4,7 @@
 #include "authkit/rate_limiter_factory.hpp"
 #include "ratelimit/redis/redis_url.hpp"
 
+using authkit::describe;
 using authkit::parse_redis_url;
 
 TEST_CASE("redis url: host, port, password, user and database", "[ratelimit][url]") {
@@ -21,7 +22,7 @@ TEST_CASE("redis url: host, port, password, user and database", "[ratelimit][url
   CHECK(full->username.empty());
   CHECK(full->password == "p@ss");
   CHECK(full->db == 3);
-  CHECK(full->describe() == "10.1.2.3:6380/3");
+  CHECK(describe(*full) == "10.1.2.3:6380/3");
 
   auto acl = parse_redis_url("redis://app:secret@redis.internal:7000/");
   REQUIRE(acl);
@@ -34,7 +35,7 @@ TEST_CASE("redis url: host, port, password, user and database", "[ratelimit][url
   REQUIRE(ipv6);
   CHECK(ipv6->host == "::1");
   CHECK(ipv6->port == 6390);
-  CHECK(ipv6->describe() == "[::1]:6390/1");
+  CHECK(describe(*ipv6) == "[::1]:6390/1");
 }
 
 TEST_CASE("redis url: rediss:// is refused, saying why", "[ratelimit][url]") {
@@ -78,10 +79,14 @@ TEST_CASE("redis url: malformed URLs are refused with a clear message and no pas
     auto parsed = parse_redis_url(c.url);
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error().code == authkit::ErrorCode::kInvalidConfiguration);
-    CHECK(parsed.error().message.rfind("REDIS_URL: ", 0) == 0);
     CHECK(parsed.error().message.find(c.says) != std::string::npos);
     CHECK(parsed.error().message.find("hunter2") == std::string::npos);
     CHECK(parsed.error().diagnostic.find("hunter2") == std::string::npos);
+    // The factory names the variable the URL came from.
+    auto made = authkit::make_rate_limiter(std::string(c.url));
+    REQUIRE_FALSE(made);
+    CHECK(made.error().message.rfind("REDIS_URL: ", 0) == 0);
+    CHECK(made.error().message.find("hunter2") == std::string::npos);
   }
 }
 

@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "authkit/config.hpp"
-#include "config/js_coercion.hpp"
+#include "js/js_number.hpp"
+#include "js/js_string.hpp"
 
 using authkit::Config;
 using authkit::Duration;
@@ -329,18 +330,18 @@ TEST_CASE("config: numbers follow JavaScript Number() coercion", "[config]") {
   CHECK(load_ok(with(valid_env(), "TRUST_PROXY", "0")).trust_proxy == 0);
 
   // The coercion itself, including the NaN and infinite cases.
-  using authkit::detail::js_number;
-  CHECK(js_number("") == 0);
-  CHECK(js_number("   ") == 0);
-  CHECK(js_number("-0x10") != js_number("-0x10"));  // NaN: hex takes no sign
-  CHECK(js_number("0x") != js_number("0x"));
-  CHECK(js_number("1_000") != js_number("1_000"));
-  CHECK(js_number(".") != js_number("."));
-  CHECK(js_number("1e") != js_number("1e"));
-  CHECK(js_number("-Infinity") < 0);
-  CHECK(std::isinf(js_number("1e400")));
-  CHECK(js_number("1e-400") == 0);
-  CHECK(js_number("-2.5") == -2.5);
+  using authkit::detail::js_string_to_number;
+  CHECK(js_string_to_number("") == 0);
+  CHECK(js_string_to_number("   ") == 0);
+  CHECK(js_string_to_number("-0x10") != js_string_to_number("-0x10"));  // NaN: hex takes no sign
+  CHECK(js_string_to_number("0x") != js_string_to_number("0x"));
+  CHECK(js_string_to_number("1_000") != js_string_to_number("1_000"));
+  CHECK(js_string_to_number(".") != js_string_to_number("."));
+  CHECK(js_string_to_number("1e") != js_string_to_number("1e"));
+  CHECK(js_string_to_number("-Infinity") < 0);
+  CHECK(std::isinf(js_string_to_number("1e400")));
+  CHECK(js_string_to_number("1e-400") == 0);
+  CHECK(js_string_to_number("-2.5") == -2.5);
   CHECK(std::string(authkit::detail::js_trim("\xe3\x80\x80 x \xe2\x80\xa8")) == "x");
 }
 
@@ -525,17 +526,20 @@ TEST_CASE("config: parse_redis_url", "[config]") {
     const char* url;
     std::string message;
   };
+  const std::string scheme =
+      "must start with redis:// (redis://[[username]:password@]host[:port][/db])";
   const Bad bad[] = {
-      {"http://localhost", format},
-      {"redis://", format},
-      {"redis://:pw@", format},
+      {"http://localhost", scheme},
+      {"redis://", "the host is missing"},
+      {"redis://:pw@", "the host is missing"},
       {"redis://pw@host", format},
-      {"redis://host?db=1", format},
-      {"redis://ho st", format},
-      {"redis://[::1", format},
-      {"redis://:p%4@host", format},
-      {"localhost:6379", format},
-      {"REDIS://localhost", format},
+      {"redis://host?db=1", "a query or fragment is not supported: give the database as /db"},
+      {"redis://ho st", "the host has a character a host name cannot have"},
+      {"redis://[::1", "an IPv6 host must be written in brackets, as [::1]"},
+      {"redis://[::g]", "the bracketed IPv6 host is not an IPv6 address"},
+      {"redis://:p%4@host", "the user information has a broken percent-encoding (%XX)"},
+      {"localhost:6379", scheme},
+      {"REDIS://localhost", scheme},
       {"redis://host:0", "port must be an integer from 1 to 65535"},
       {"redis://host:65536", "port must be an integer from 1 to 65535"},
       {"redis://host:", "port must be an integer from 1 to 65535"},

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "authkit/contract.hpp"
-#include "contract/js_number.hpp"
-#include "contract/js_string.hpp"
+#include "js/js_number.hpp"
+#include "js/js_string.hpp"
 #include "contract/patterns.hpp"
 
 using authkit::CreateSessionInput;

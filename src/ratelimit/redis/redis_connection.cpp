@@ -48,7 +48,7 @@ bool RedisConnection::broken() const noexcept {
 Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisEndpoint& endpoint,
                                                                Duration connect_timeout,
                                                                Duration command_timeout) {
-  const std::string where = endpoint.describe();
+  const std::string where = describe(endpoint);
   redisContext* context =
       redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, to_timeval(connect_timeout));
   if (context == nullptr) return redis_error(where, "cannot allocate a connection");

@@ -21,7 +21,7 @@ Result<RedisConnectionPool::Lease> RedisConnectionPool::acquire() {
   if (!available_.wait_for(lock, wait,
                            [&] { return !idle_.empty() || open_ < options_.pool_size; })) {
     return Error(ErrorCode::kServiceUnavailable,
-                 "redis " + endpoint_.describe() + ": no free connection in the pool");
+                 "redis " + describe(endpoint_) + ": no free connection in the pool");
   }
   if (!idle_.empty()) {
     auto connection = std::move(idle_.back());

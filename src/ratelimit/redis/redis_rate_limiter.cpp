@@ -63,7 +63,11 @@ bool starts_with(const redisReply& reply, std::string_view prefix) {
 Result<std::unique_ptr<RedisRateLimiter>> RedisRateLimiter::create(
     std::string_view redis_url, RedisRateLimiterOptions options) {
   auto endpoint = parse_redis_url(redis_url);
-  if (!endpoint) return std::move(endpoint).error();
+  if (!endpoint) {
+    Error error = std::move(endpoint).error();
+    error.message.insert(0, "REDIS_URL: ");
+    return error;
+  }
   return std::make_unique<RedisRateLimiter>(std::move(*endpoint), options);
 }
 
@@ -110,11 +114,11 @@ Result<RateLimitDecision> RedisRateLimiter::run(const Script& script, std::strin
   if (r.type == REDIS_REPLY_ERROR) {
     return Error(
         ErrorCode::kServiceUnavailable,
-        "redis " + pool_.endpoint().describe() + ": script failed: " + std::string(r.str, r.len));
+        "redis " + describe(pool_.endpoint()) + ": script failed: " + std::string(r.str, r.len));
   }
   if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[0]->type != REDIS_REPLY_INTEGER ||
       r.element[1]->type != REDIS_REPLY_INTEGER) {
-    return Error(ErrorCode::kServiceUnavailable, "redis " + pool_.endpoint().describe() +
+    return Error(ErrorCode::kServiceUnavailable, "redis " + describe(pool_.endpoint()) +
                                                      ": unexpected reply to the rate-limit script");
   }
   const std::int64_t count = r.element[0]->integer;
@@ -143,7 +147,7 @@ Result<void> RedisRateLimiter::ping() {
   }
   if ((*reply)->type == REDIS_REPLY_STATUS && starts_with(**reply, "PONG")) return {};
   return Error(ErrorCode::kServiceUnavailable,
-               "redis " + pool_.endpoint().describe() + ": unexpected reply to PING");
+               "redis " + describe(pool_.endpoint()) + ": unexpected reply to PING");
 }
 
 namespace {

@@ -1,11 +1,11 @@
 // StringToNumber written out: the syntax is checked here, the decimal value comes from from_chars.
-#include "contract/js_number.hpp"
+#include "js/js_number.hpp"
 
 #include <charconv>
 #include <limits>
 #include <system_error>
 
-#include "contract/js_string.hpp"
+#include "js/js_string.hpp"
 
 namespace authkit::detail {
 namespace {

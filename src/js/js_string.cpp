@@ -1,5 +1,5 @@
 // UTF-8 decoding just deep enough for JavaScript's trim and length, without a Unicode library.
-#include "contract/js_string.hpp"
+#include "js/js_string.hpp"
 
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// JavaScript string semantics on UTF-8 text: trim, length in UTF-16 code units, control characters.
+// JavaScript string semantics on UTF-8 text (trim, length in UTF-16 units, control characters).
 #pragma once
 
 #include <cstddef>
