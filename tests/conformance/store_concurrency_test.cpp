@@ -240,3 +240,67 @@ STORE_TEST("store: after a storm of rotate, compromise, revoke-all and login the
   CHECK(errors == 0);
   check_invariants(*store, users);
 }
+
+STORE_TEST("store: rotations racing from several stores (processes) on one database") {
+  TestType backend;
+  auto store = backend.open();
+  // Where the backend allows it, four stores share the database as four processes would, so
+  // that nothing relies on in-process locking.
+  constexpr int kStores = 4;
+  std::vector<std::unique_ptr<authkit::Store>> stores;
+  for (int i = 0; i < kStores; ++i)
+    stores.push_back(TestType::kShareable ? backend.open({}, false) : nullptr);
+  auto user = make_user(*store, "procs@test.dev");
+  for (int round = 0; round < 5; ++round) {
+    auto created = make_session(*store, user.id);
+    std::vector<authkit::RotateRequest> requests;
+    for (int i = 0; i < kThreads; ++i) {
+      requests.push_back(rotate_request(created.session, created.token, kT0 + 1s));
+    }
+    std::atomic<int> rotated{0};
+    std::atomic<int> failures{0};
+    race(kThreads, [&](int i) {
+      auto& s = stores[static_cast<std::size_t>(i % kStores)];
+      auto r = (s ? *s : *store).rotate_refresh_token(requests[static_cast<std::size_t>(i)]);
+      if (!r.ok()) {
+        ++failures;
+      } else if (r->outcome == RotateOutcome::kRotated) {
+        ++rotated;
+      }
+    });
+    CHECK(failures == 0);
+    CHECK(rotated == 1);
+    CHECK(AK_OK(store->list_refresh_tokens(created.session.id)).size() == 2);
+  }
+  check_invariants(*store, {user.id});
+}
+
+STORE_TEST("store: a rotation racing a revocation never leaves an ACTIVE token behind (W10)") {
+  TestType backend;
+  auto store = backend.open();
+  auto user = make_user(*store, "w10@test.dev");
+  for (int round = 0; round < 20; ++round) {
+    auto created = make_session(*store, user.id);
+    auto request = rotate_request(created.session, created.token, kT0 + 1s);
+    authkit::Result<authkit::RotateResult> rotated =
+        authkit::Error(ErrorCode::kInternalServerError);
+    authkit::Result<bool> revoked = authkit::Error(ErrorCode::kInternalServerError);
+    race(2, [&](int i) {
+      if (i == 0) {
+        rotated = store->rotate_refresh_token(request);
+      } else {
+        revoked = store->revoke_session(user.id, created.session.id, kT0 + 1s);
+      }
+    });
+    REQUIRE(rotated.ok());
+    REQUIRE(revoked.ok());
+    CHECK(*revoked);
+    // Either the rotation came first (and its child was then revoked) or it saw the revocation.
+    CHECK((rotated->outcome == RotateOutcome::kRotated ||
+           rotated->outcome == RotateOutcome::kSessionRevoked));
+    for (const auto& t : AK_OK(store->list_refresh_tokens(created.session.id))) {
+      CHECK(t.status != RefreshTokenStatus::kActive);
+    }
+  }
+  check_invariants(*store, {user.id});
+}

@@ -243,6 +243,10 @@ Result<std::unique_ptr<PgConnection>> PgDriver::acquire() {
 }
 
 void PgDriver::release(std::unique_ptr<PgConnection> conn) {
+  if (conn->lost() && options_.logger) {
+    options_.logger->log(LogLevel::kWarn, "store_connection_lost",
+                         {{"backend", std::string("postgresql")}});
+  }
   std::lock_guard lock(mutex_);
   if (conn->lost()) {
     // Its peers probably died the same way (a server restart): retire them all.
