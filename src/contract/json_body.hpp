@@ -35,7 +35,7 @@ struct JsonBody {
   const BodyMember* find(std::string_view name) const noexcept;
 };
 
-// Why a text is not a JSON body, and the byte offset where parsing stopped.
+// A text that is not a JSON body: the byte offset where parsing stopped (never the text).
 struct JsonBodyError {
   std::size_t offset = 0;
 };
