@@ -2,8 +2,8 @@
 #include "contract/field_check.hpp"
 
 #include "authkit/crypto.hpp"
-#include "js/js_string.hpp"
 #include "contract/patterns.hpp"
+#include "js/js_string.hpp"
 
 namespace authkit::detail {
 namespace {

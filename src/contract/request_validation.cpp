@@ -9,9 +9,9 @@
 
 #include "authkit/contract.hpp"
 #include "contract/field_check.hpp"
-#include "js/js_string.hpp"
 #include "contract/json_body.hpp"
 #include "contract/request_schemas.hpp"
+#include "js/js_string.hpp"
 
 namespace authkit {
 inline namespace v1 {

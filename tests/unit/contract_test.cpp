@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "authkit/contract.hpp"
+#include "contract/patterns.hpp"
 #include "js/js_number.hpp"
 #include "js/js_string.hpp"
-#include "contract/patterns.hpp"
 
 using authkit::CreateSessionInput;
 using authkit::ErrorCode;
