@@ -1,6 +1,8 @@
 // Core: equal hashing work for unknown e-mails (W2), rehash on login, the hashing gate, rate
 // limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
+#include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "core_fixture.hpp"
 #include "password/concurrency_gate.hpp"
@@ -193,6 +195,63 @@ class DownRedis final : public RateLimiter {
   std::uint64_t fallback_total() const noexcept override { return 5; }
 };
 
+// A store whose database stops answering pings (everything else is forwarded).
+class UnreachableStore final : public Store {
+ public:
+  explicit UnreachableStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  Result<MigrationReport> migrate() override { return inner_->migrate(); }
+  Result<void> ping() override { return Error(ErrorCode::kServiceUnavailable, "db down"); }
+  std::string_view backend_name() const noexcept override { return inner_->backend_name(); }
+  Result<User> create_user(const NewUser& u) override { return inner_->create_user(u); }
+  Result<std::optional<User>> find_user_by_email(std::string_view e) override {
+    return inner_->find_user_by_email(e);
+  }
+  Result<std::optional<User>> find_user_by_id(UserId id) override {
+    return inner_->find_user_by_id(id);
+  }
+  Result<void> update_password_hash(UserId id, std::string_view h, TimePoint now) override {
+    return inner_->update_password_hash(id, h, now);
+  }
+  Result<CreatedSession> create_session(const NewSession& s) override {
+    return inner_->create_session(s);
+  }
+  Result<std::optional<Session>> find_session(std::string_view id) override {
+    return inner_->find_session(id);
+  }
+  Result<std::optional<Session>> find_session_for_user(UserId u, std::string_view id) override {
+    return inner_->find_session_for_user(u, id);
+  }
+  Result<std::vector<Session>> list_sessions(UserId u) override { return inner_->list_sessions(u); }
+  Result<std::optional<RefreshToken>> find_refresh_token(std::string_view jti) override {
+    return inner_->find_refresh_token(jti);
+  }
+  Result<std::vector<RefreshToken>> list_refresh_tokens(std::string_view id) override {
+    return inner_->list_refresh_tokens(id);
+  }
+  Result<RotateResult> rotate_refresh_token(const RotateRequest& r) override {
+    return inner_->rotate_refresh_token(r);
+  }
+  Result<CompromiseResult> compromise_session(std::string_view s, std::string_view t,
+                                              TimePoint now) override {
+    return inner_->compromise_session(s, t, now);
+  }
+  Result<bool> revoke_session(UserId u, std::string_view s, TimePoint now) override {
+    return inner_->revoke_session(u, s, now);
+  }
+  Result<RevokeByTokenResult> revoke_session_by_token(const RevokeByTokenRequest& r) override {
+    return inner_->revoke_session_by_token(r);
+  }
+  Result<std::int64_t> revoke_all_sessions(UserId u, TimePoint now) override {
+    return inner_->revoke_all_sessions(u, now);
+  }
+  Result<PurgeResult> purge(TimePoint now, Duration retention) override {
+    return inner_->purge(now, retention);
+  }
+
+ private:
+  std::shared_ptr<Store> inner_;
+};
+
 }  // namespace
 
 CORE_TEST("core: health and readiness report each dependency (checklist 11)") {
@@ -213,6 +272,27 @@ CORE_TEST("core: health and readiness report each dependency (checklist 11)") {
   // The limiter's fallback count is published at render time, once.
   CHECK(down.metric("auth_api_rate_limit_fallback_total") == 5);
   CHECK(down.metric("auth_api_rate_limit_fallback_total") == 5);
+
+  // The database first: when it fails, Redis is not even probed.
+  auto registry = std::make_shared<MetricsRegistry>();
+  ServiceDependencies deps;
+  deps.store = std::make_shared<UnreachableStore>(h.store);
+  deps.metrics = registry;
+  deps.clock = h.clock;
+  deps.rate_limiter = std::make_shared<DownRedis>();
+  Config redis_config = authkit_test::test_config();
+  redis_config.redis_url = "redis://127.0.0.1:1/0";
+  auto no_db = AuthService::create(redis_config, deps);
+  REQUIRE(no_db);
+  auto db_down = (*no_db)->ready();
+  CHECK_FALSE(db_down.ready);
+  CHECK(db_down.database == DependencyState::kDown);
+  CHECK(db_down.redis == DependencyState::kUnknown);
+  CHECK(db_down.timestamp == authkit_test::kStart);
+  const std::string text = (*no_db)->metrics_text();
+  CHECK(text.find("auth_api_readiness_failures_total{dependency=\"database\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find("dependency=\"redis\"") == std::string::npos);
 }
 
 CORE_TEST("core: configuration defaults and refusals (checklist 14)") {
@@ -253,4 +333,34 @@ CORE_TEST("core: configuration defaults and refusals (checklist 14)") {
   auto no_store = AuthService::create(authkit_test::test_config(), {});
   REQUIRE_FALSE(no_store);
   CHECK(no_store.error().code == ErrorCode::kInvalidConfiguration);
+}
+
+namespace {
+
+// A hasher whose verification throws, as a buggy embedder-supplied decorator might.
+class ThrowingHasher final : public PasswordHasher {
+ public:
+  ThrowingHasher() : inner_(make_password_hasher(authkit_test::test_config_policy())) {}
+  Result<std::string> hash(std::string_view p) override { return inner_->hash(p); }
+  Result<bool> verify(std::string_view, std::string_view) override {
+    throw std::runtime_error("decorator bug");
+  }
+  bool needs_rehash(std::string_view h) override { return inner_->needs_rehash(h); }
+
+ private:
+  std::shared_ptr<PasswordHasher> inner_;
+};
+
+}  // namespace
+
+CORE_TEST("core: an exception inside an operation is INTERNAL_SERVER_ERROR, never thrown") {
+  Harness<TestType> h({}, std::make_shared<ThrowingHasher>());
+  REQUIRE(h.service->register_user({"Boom", "boom@example.com", "strong-pass-123"}, h.ctx()));
+  auto login = h.service->create_session({"boom@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(login);
+  CHECK(login.error().code == ErrorCode::kInternalServerError);
+  CHECK(login.error().status == 500);
+  CHECK(login.error().message == "internal server error");
+  const auto logged = h.logger->names();
+  CHECK(std::find(logged.begin(), logged.end(), "unhandled_error") != logged.end());
 }
