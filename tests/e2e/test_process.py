@@ -99,3 +99,50 @@ def test_bad_dotenv_names_the_line_not_the_value():
         r = run([], base_env(), cwd=tmp)
         assert r.returncode == 2
         assert "line 2" in r.stderr and "unterminated-secret-value" not in r.stderr
+
+
+def test_sigterm_drains_an_in_flight_request():
+    import socket
+    import time
+    s = Server()
+    try:
+        conn = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        # The request is in flight: headers sent, the body still to come.
+        conn.sendall(b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: 2\r\nx-correlation-id: in-flight\r\n\r\n")
+        time.sleep(0.3)
+        s.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert s.proc.poll() is None, "the server must wait for the in-flight request"
+        conn.sendall(b"{}")
+        response = conn.recv(65536)
+        assert response.startswith(b"HTTP/1.1 ")
+        assert b"x-correlation-id: in-flight" in response
+        conn.close()
+        assert s.proc.wait(timeout=15) == 0
+        messages = [l["msg"] for l in s.log_lines()]
+        assert "http_request" in messages
+        assert messages[-1] == "server_shutdown_completed"
+    finally:
+        s.close()
+
+
+def test_shutdown_deadline_exits_1_when_a_request_does_not_finish():
+    import socket
+    import time
+    s = Server(SHUTDOWN_TIMEOUT_MS="300", HTTP_READ_TIMEOUT_MS="30000")
+    try:
+        conn = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        conn.sendall(b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                     b"\r\nContent-Length: 10\r\n\r\n{")
+        time.sleep(0.3)
+        started = time.time()
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.proc.wait(timeout=10) == 1
+        assert time.time() - started < 5
+        messages = [l["msg"] for l in s.log_lines()]
+        assert "server_shutdown_timeout" in messages
+        assert "server_shutdown_completed" not in messages
+        conn.close()
+    finally:
+        s.close()
