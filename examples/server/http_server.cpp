@@ -71,7 +71,10 @@ HttpServer::HttpServer(const Config& config, std::shared_ptr<Logger> logger)
 
 void HttpServer::install_middlewares() {
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    request_state(req, config_.trust_proxy);  // correlation id first, for every later step (W1)
+    // A fresh state for every routed request, even if a previous one on this thread was never
+    // logged; the correlation id comes first, for every later step (W1).
+    close_request_state();
+    request_state(req, config_.trust_proxy);
     if (!has_body_method(req.method)) return httplib::Server::HandlerResponse::Unhandled;
     // Compressed bodies are inflated by httplib without the 1 MiB limit; refuse them (W1).
     const auto encoding = lower(req.get_header_value("Content-Encoding"));
