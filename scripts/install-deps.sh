@@ -16,6 +16,8 @@ packages=(
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
   # benchmarks (libjwt is only the benchmark's reference, never linked by the library)
   libbenchmark-dev libjwt-dev
+  # promtool (package prometheus) checks the metrics text in the core tests
+  prometheus
 )
 
 missing=()

@@ -1,0 +1,78 @@
+// The values AuthService operations take and return: request context, principal, responses.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authkit/clock.hpp"
+#include "authkit/export.hpp"
+#include "authkit/records.hpp"
+
+namespace authkit {
+inline namespace v1 {
+
+// What every operation is told about the request it serves.
+struct RequestContext {
+  // User agent and client IP (contract §8.2), kept on the session; the IP keys the `auth`
+  // rate-limit bucket (empty or absent: the shared key "global", as the original).
+  ClientInfo client;
+  // Copied into audit events and log lines; empty when the caller has none.
+  std::string correlation_id;
+};
+
+// Who an access token speaks for, once its session was found ACTIVE (contract §6 step 6).
+struct Principal {
+  UserId user_id = 0;
+  std::string session_id;  // the token's `sid`
+  std::string token_jti;   // the access token's `jti`
+  friend bool operator==(const Principal&, const Principal&) = default;
+};
+
+// A session as the contract shows it: the row, and whether it is the caller's own (`current`).
+struct SessionInfo {
+  Session session;
+  bool current = false;
+};
+
+// The AuthResponse of login and refresh (contract §3): both tokens, the user, the session
+// (current = true).
+struct AuthResult {
+  std::string access_token;
+  std::string refresh_token;
+  User user;
+  SessionInfo session;
+};
+
+// GET /v1/auth/me: the caller's user and session (current = true).
+struct MeResult {
+  User user;
+  SessionInfo session;
+};
+
+// A dependency's state in a readiness report (contract §9.2).
+enum class DependencyState {
+  kUp,
+  kDown,
+  kDisabled,  // not configured (no REDIS_URL)
+  kUnknown,   // not probed (the database was down first)
+};
+
+// "up", "down", "disabled", "unknown".
+AUTHKIT_API std::string_view to_string(DependencyState state) noexcept;
+
+// GET /health: liveness only, no dependency is probed.
+struct HealthReport {
+  TimePoint timestamp{};
+};
+
+// GET /ready: ready iff the database answers and Redis is up or not configured.
+struct ReadinessReport {
+  bool ready = false;
+  DependencyState database = DependencyState::kUnknown;
+  DependencyState redis = DependencyState::kUnknown;
+  TimePoint timestamp{};  // taken before the probes, as the original
+};
+
+}  // namespace v1
+}  // namespace authkit

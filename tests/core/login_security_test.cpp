@@ -1,0 +1,366 @@
+// Core: equal hashing work for unknown e-mails (W2), rehash on login, the hashing gate, rate
+// limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "core_fixture.hpp"
+#include "password/concurrency_gate.hpp"
+#include "password/password_hasher.hpp"
+
+using namespace authkit;
+using authkit_test::Harness;
+using namespace std::chrono_literals;
+
+CORE_TEST("core: an unknown e-mail does the same hashing work as a wrong password (W2)") {
+  Harness<TestType> h;
+  auto user = h.service->register_user({"Known", "known@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE(user);
+  h.hasher->reset();
+
+  auto unknown = h.service->create_session({"nobody@example.com", "wrong-pass-000"}, h.ctx());
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::kInvalidCredentials);
+  const auto unknown_calls = h.hasher->verified_parameters();
+  const int unknown_hashes = h.hasher->hashes();
+  h.hasher->reset();
+
+  auto wrong = h.service->create_session({"known@example.com", "wrong-pass-000"}, h.ctx());
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().code == ErrorCode::kInvalidCredentials);
+  CHECK(wrong.error().message == unknown.error().message);
+  const auto wrong_calls = h.hasher->verified_parameters();
+
+  // One verification each, against a hash of the same algorithm and cost, and nothing else.
+  REQUIRE(unknown_calls.size() == 1);
+  REQUIRE(wrong_calls.size() == 1);
+  CHECK(unknown_calls[0] == wrong_calls[0]);
+  CHECK(unknown_calls[0].starts_with("$argon2id$v=19$m=8,t=1,p=1"));
+  CHECK(unknown_hashes == 0);
+  CHECK(h.hasher->hashes() == 0);
+
+  CHECK(h.metric("auth_api_login_attempts_total{outcome=\"invalid_credentials\"}") == 2);
+  const auto failed = h.audit->named("auth.login.failed");
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0].fields.empty());  // no e-mail unless AUDIT_LOG_EMAILS (W26)
+  CHECK(failed[1].fields == LogFields{{"userId", std::int64_t{user->id}}});
+  CHECK(h.audit->all_text().find("wrong-pass-000") == std::string::npos);
+}
+
+CORE_TEST("core: failed-login audit events carry the e-mail only when enabled (W26)") {
+  Harness<TestType> h([](Config& c) { c.audit_log_emails = true; });
+  auto user = h.service->register_user({"Known", "known@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE(user);
+  REQUIRE_FALSE(h.service->create_session({"Nobody@example.com", "wrong-pass-000"}, h.ctx()));
+  REQUIRE_FALSE(h.service->create_session({"known@example.com", "wrong-pass-000"}, h.ctx()));
+  const auto failed = h.audit->named("auth.login.failed");
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0].fields == LogFields{{"email", "nobody@example.com"}});
+  CHECK(failed[1].fields ==
+        LogFields{{"email", "known@example.com"}, {"userId", std::int64_t{user->id}}});
+}
+
+CORE_TEST("core: a bcrypt hash from an adopted database is replaced at login (DESIGN §5)") {
+  Harness<TestType> h;
+  PasswordPolicy bcrypt;
+  bcrypt.algorithm = PasswordAlgorithm::kBcrypt;
+  bcrypt.bcrypt_rounds = kBcryptRoundsMin;
+  auto old_hash = make_password_hasher(bcrypt)->hash("legacy-pass-123");
+  REQUIRE(old_hash);
+  auto user = h.store->create_user({"Legacy", "legacy@example.com", *old_hash, h.clock->now()});
+  REQUIRE(user);
+
+  REQUIRE(h.service->create_session({"legacy@example.com", "legacy-pass-123"}, h.ctx()));
+  CHECK(h.hasher->hashes() == 1);
+  auto stored = h.store->find_user_by_id(user->id);
+  REQUIRE((stored && *stored));
+  CHECK((*stored)->password_hash.starts_with("$argon2id$"));
+  CHECK_FALSE(h.hasher->needs_rehash((*stored)->password_hash));
+
+  h.hasher->reset();
+  REQUIRE(h.service->create_session({"legacy@example.com", "legacy-pass-123"}, h.ctx()));
+  CHECK(h.hasher->hashes() == 0);  // already current: no second rehash
+  CHECK_FALSE(h.service->create_session({"legacy@example.com", "legacy-pass-124"}, h.ctx()));
+
+  // An Argon2id hash of another cost is moved to the current one as well.
+  PasswordPolicy costlier = h.config.password_policy();
+  costlier.argon2_opslimit = 2;
+  auto other_cost = make_password_hasher(costlier)->hash("costly-pass-123");
+  REQUIRE(other_cost);
+  auto costly = h.store->create_user({"Costly", "costly@example.com", *other_cost, h.clock->now()});
+  REQUIRE(costly);
+  REQUIRE(h.service->create_session({"costly@example.com", "costly-pass-123"}, h.ctx()));
+  auto moved = h.store->find_user_by_id(costly->id);
+  REQUIRE((moved && *moved));
+  CHECK((*moved)->password_hash != *other_cost);
+  CHECK_FALSE(h.hasher->needs_rehash((*moved)->password_hash));
+}
+
+CORE_TEST("core: past the hashing limit login and register fail fast with 503") {
+  auto gate = std::make_shared<detail::ConcurrencyGate>(1);
+  Harness<TestType> h({}, detail::make_password_hasher(authkit_test::test_config_policy(), gate));
+  REQUIRE(h.service->register_user({"Gate", "gate@example.com", "strong-pass-123"}, h.ctx()));
+
+  auto held = gate->try_acquire();  // another request is hashing
+  REQUIRE(held);
+  auto login = h.service->create_session({"gate@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(login);
+  CHECK(login.error().code == ErrorCode::kServiceUnavailable);
+  CHECK(login.error().status == 503);
+  auto reg = h.service->register_user({"Gate", "gate2@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(reg);
+  CHECK(reg.error().code == ErrorCode::kServiceUnavailable);
+  auto unknown = h.service->create_session({"nobody@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::kServiceUnavailable);
+  CHECK(h.metric("auth_api_password_hash_rejections_total") == 3);
+  CHECK(h.metric("auth_api_login_attempts_total{outcome=\"invalid_credentials\"}") == -1);
+
+  held.release();
+  CHECK(h.service->create_session({"gate@example.com", "strong-pass-123"}, h.ctx()));
+}
+
+CORE_TEST("core: the auth bucket refuses request max+1, invalid bodies included (checklist 10)") {
+  Harness<TestType> h([](Config& c) { c.rate_limit_max_requests = 3; });
+  RateLimitDecision decision;
+  for (int i = 0; i < 3; ++i) {
+    auto r = h.service->register_user_json("[]", h.ctx(), &decision);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::kInvalidPayload);
+    CHECK(decision.allowed);
+    CHECK(decision.remaining == 2 - i);
+  }
+  auto refused = h.service->refresh_json(R"({"refreshToken":"x"})", h.ctx(), &decision);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kTooManyRequests);
+  CHECK(refused.error().status == 429);
+  CHECK_FALSE(decision.allowed);
+  CHECK(decision.limit == 3);
+  CHECK(decision.remaining == 0);
+  CHECK(decision.mode == RateLimitMode::kMemory);
+  CHECK(reset_after_seconds(decision) == 60);
+  CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"auth\",mode=\"memory\"}") == 1);
+
+  // Another client IP has its own counter; an empty IP shares "global".
+  const RequestContext other{{std::nullopt, "10.9.9.9"}, ""};
+  CHECK(h.service->register_user({"Other", "other@example.com", "strong-pass-123"}, other));
+  h.clock->advance(60001ms);  // a new window
+  CHECK(h.service->register_user({"Again", "again@example.com", "strong-pass-123"}, h.ctx()));
+}
+
+CORE_TEST("core: an account is locked after N failures, before any hashing (checklist 10)") {
+  Harness<TestType> h([](Config& c) { c.login_max_failures_per_account = 3; });
+  REQUIRE(h.service->register_user({"Lock", "lock@example.com", "strong-pass-123"}, h.ctx()));
+  for (int i = 0; i < 3; ++i) {
+    const RequestContext from_many{{"agent", "10.0.0." + std::to_string(i)}, ""};
+    auto r = h.service->create_session({"lock@example.com", "wrong-pass-000"}, from_many);
+    CHECK(r.error().code == ErrorCode::kInvalidCredentials);
+  }
+  h.hasher->reset();
+  RateLimitDecision decision;
+  auto locked =
+      h.service->create_session({" LOCK@example.com", "strong-pass-123"}, h.ctx(), &decision);
+  REQUIRE_FALSE(locked);
+  CHECK(locked.error().code == ErrorCode::kTooManyRequests);
+  CHECK_FALSE(decision.allowed);
+  CHECK(decision.limit == 3);
+  CHECK(h.hasher->verified_parameters().empty());  // no hashing work for a locked account
+  CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"login_account\",mode=\"memory\"}") == 1);
+  // Unknown e-mails are counted as well, so a lock reveals nothing about existence.
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE_FALSE(h.service->create_session({"ghost@example.com", "wrong-pass-000"}, h.ctx()));
+  }
+  CHECK(h.service->create_session({"ghost@example.com", "wrong-pass-000"}, h.ctx()).error().code ==
+        ErrorCode::kTooManyRequests);
+  h.clock->advance(15min + 1ms);
+  CHECK(h.service->create_session({"lock@example.com", "strong-pass-123"}, h.ctx()));
+}
+
+namespace {
+
+// A limiter whose ping fails, as an unreachable Redis behind the fail-soft wrapper does.
+class DownRedis final : public RateLimiter {
+ public:
+  Result<RateLimitDecision> hit(std::string_view, std::string_view, const RateLimit& l) override {
+    RateLimitDecision d;
+    d.limit = l.max_hits;
+    d.remaining = l.max_hits;
+    return d;
+  }
+  Result<RateLimitDecision> peek(std::string_view b, std::string_view k,
+                                 const RateLimit& l) override {
+    return hit(b, k, l);
+  }
+  Result<void> ping() override { return Error(ErrorCode::kServiceUnavailable, "redis down"); }
+  std::uint64_t fallback_total() const noexcept override { return 5; }
+};
+
+// A store whose database stops answering pings (everything else is forwarded).
+class UnreachableStore final : public Store {
+ public:
+  explicit UnreachableStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+  Result<MigrationReport> migrate() override { return inner_->migrate(); }
+  Result<void> ping() override { return Error(ErrorCode::kServiceUnavailable, "db down"); }
+  std::string_view backend_name() const noexcept override { return inner_->backend_name(); }
+  Result<User> create_user(const NewUser& u) override { return inner_->create_user(u); }
+  Result<std::optional<User>> find_user_by_email(std::string_view e) override {
+    return inner_->find_user_by_email(e);
+  }
+  Result<std::optional<User>> find_user_by_id(UserId id) override {
+    return inner_->find_user_by_id(id);
+  }
+  Result<void> update_password_hash(UserId id, std::string_view h, TimePoint now) override {
+    return inner_->update_password_hash(id, h, now);
+  }
+  Result<CreatedSession> create_session(const NewSession& s) override {
+    return inner_->create_session(s);
+  }
+  Result<std::optional<Session>> find_session(std::string_view id) override {
+    return inner_->find_session(id);
+  }
+  Result<std::optional<Session>> find_session_for_user(UserId u, std::string_view id) override {
+    return inner_->find_session_for_user(u, id);
+  }
+  Result<std::vector<Session>> list_sessions(UserId u) override { return inner_->list_sessions(u); }
+  Result<std::optional<RefreshToken>> find_refresh_token(std::string_view jti) override {
+    return inner_->find_refresh_token(jti);
+  }
+  Result<std::vector<RefreshToken>> list_refresh_tokens(std::string_view id) override {
+    return inner_->list_refresh_tokens(id);
+  }
+  Result<RotateResult> rotate_refresh_token(const RotateRequest& r) override {
+    return inner_->rotate_refresh_token(r);
+  }
+  Result<CompromiseResult> compromise_session(std::string_view s, std::string_view t,
+                                              TimePoint now) override {
+    return inner_->compromise_session(s, t, now);
+  }
+  Result<bool> revoke_session(UserId u, std::string_view s, TimePoint now) override {
+    return inner_->revoke_session(u, s, now);
+  }
+  Result<RevokeByTokenResult> revoke_session_by_token(const RevokeByTokenRequest& r) override {
+    return inner_->revoke_session_by_token(r);
+  }
+  Result<std::int64_t> revoke_all_sessions(UserId u, TimePoint now) override {
+    return inner_->revoke_all_sessions(u, now);
+  }
+  Result<PurgeResult> purge(TimePoint now, Duration retention) override {
+    return inner_->purge(now, retention);
+  }
+
+ private:
+  std::shared_ptr<Store> inner_;
+};
+
+}  // namespace
+
+CORE_TEST("core: health and readiness report each dependency (checklist 11)") {
+  Harness<TestType> h;
+  CHECK(h.service->health().timestamp == authkit_test::kStart);
+  auto report = h.service->ready();
+  CHECK(report.ready);
+  CHECK(report.database == DependencyState::kUp);
+  CHECK(report.redis == DependencyState::kDisabled);
+
+  Harness<TestType> down([](Config& c) { c.redis_url = "redis://127.0.0.1:1/0"; }, nullptr,
+                         std::make_shared<DownRedis>());
+  auto not_ready = down.service->ready();
+  CHECK_FALSE(not_ready.ready);
+  CHECK(not_ready.database == DependencyState::kUp);
+  CHECK(not_ready.redis == DependencyState::kDown);
+  CHECK(down.metric("auth_api_readiness_failures_total{dependency=\"redis\"}") == 1);
+  // The limiter's fallback count is published at render time, once.
+  CHECK(down.metric("auth_api_rate_limit_fallback_total") == 5);
+  CHECK(down.metric("auth_api_rate_limit_fallback_total") == 5);
+
+  // The database first: when it fails, Redis is not even probed.
+  auto registry = std::make_shared<MetricsRegistry>();
+  ServiceDependencies deps;
+  deps.store = std::make_shared<UnreachableStore>(h.store);
+  deps.metrics = registry;
+  deps.clock = h.clock;
+  deps.rate_limiter = std::make_shared<DownRedis>();
+  Config redis_config = authkit_test::test_config();
+  redis_config.redis_url = "redis://127.0.0.1:1/0";
+  auto no_db = AuthService::create(redis_config, deps);
+  REQUIRE(no_db);
+  auto db_down = (*no_db)->ready();
+  CHECK_FALSE(db_down.ready);
+  CHECK(db_down.database == DependencyState::kDown);
+  CHECK(db_down.redis == DependencyState::kUnknown);
+  CHECK(db_down.timestamp == authkit_test::kStart);
+  const std::string text = (*no_db)->metrics_text();
+  CHECK(text.find("auth_api_readiness_failures_total{dependency=\"database\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find("dependency=\"redis\"") == std::string::npos);
+}
+
+CORE_TEST("core: configuration defaults and refusals (checklist 14)") {
+  std::map<std::string, std::string> env{{"DATABASE_URL", "sqlite::memory:"},
+                                         {"ACCESS_TOKEN_SECRET", std::string(32, 'a')},
+                                         {"REFRESH_TOKEN_SECRET", std::string(32, 'b')},
+                                         {"NODE_ENV", "test"}};
+  const auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+    auto it = env.find(std::string(name));
+    return it == env.end() ? std::nullopt : std::optional(it->second);
+  };
+  auto config = Config::from_env(lookup);
+  REQUIRE(config);
+  CHECK(config->port == 3000);
+  CHECK_FALSE(config->log_level);  // silent in test
+  CHECK(config->docs_enabled);
+  CHECK_FALSE(config->metrics_enabled);
+  CHECK_FALSE(config->metrics_auth_token);
+  config->argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;
+  config->argon2_memlimit = crypto_pwhash_argon2id_MEMLIMIT_MIN;
+  auto service = AuthService::open(*config);
+  REQUIRE(service);
+  CHECK((*service)->ready().ready);
+
+  env["ACCESS_TOKEN_SECRET"] = "short";
+  env["ACCESS_TOKEN_EXPIRES_IN"] = "15 minutes";
+  auto bad = Config::from_env(lookup);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("ACCESS_TOKEN_SECRET") != std::string::npos);
+  CHECK(bad.error().message.find("ACCESS_TOKEN_EXPIRES_IN") != std::string::npos);
+
+  Harness<TestType> h;
+  ServiceDependencies deps;
+  deps.store = h.store;
+  auto no_secrets = AuthService::create(Config{}, deps);
+  REQUIRE_FALSE(no_secrets);
+  CHECK(no_secrets.error().code == ErrorCode::kInvalidConfiguration);
+  auto no_store = AuthService::create(authkit_test::test_config(), {});
+  REQUIRE_FALSE(no_store);
+  CHECK(no_store.error().code == ErrorCode::kInvalidConfiguration);
+}
+
+namespace {
+
+// A hasher whose verification throws, as a buggy embedder-supplied decorator might.
+class ThrowingHasher final : public PasswordHasher {
+ public:
+  ThrowingHasher() : inner_(make_password_hasher(authkit_test::test_config_policy())) {}
+  Result<std::string> hash(std::string_view p) override { return inner_->hash(p); }
+  Result<bool> verify(std::string_view, std::string_view) override {
+    throw std::runtime_error("decorator bug");
+  }
+  bool needs_rehash(std::string_view h) override { return inner_->needs_rehash(h); }
+
+ private:
+  std::shared_ptr<PasswordHasher> inner_;
+};
+
+}  // namespace
+
+CORE_TEST("core: an exception inside an operation is INTERNAL_SERVER_ERROR, never thrown") {
+  Harness<TestType> h({}, std::make_shared<ThrowingHasher>());
+  REQUIRE(h.service->register_user({"Boom", "boom@example.com", "strong-pass-123"}, h.ctx()));
+  auto login = h.service->create_session({"boom@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(login);
+  CHECK(login.error().code == ErrorCode::kInternalServerError);
+  CHECK(login.error().status == 500);
+  CHECK(login.error().message == "internal server error");
+  const auto logged = h.logger->names();
+  CHECK(std::find(logged.begin(), logged.end(), "unhandled_error") != logged.end());
+}
