@@ -1,40 +1,35 @@
-// App: the server's parts (configuration, sinks, store, HTTP server and its routes) in one place.
+// App: the server's parts (configuration, sinks, AuthService, HTTP server and routes) in one place.
 #pragma once
 
+#include <authkit/auth_service.hpp>
 #include <authkit/config.hpp>
-#include <authkit/logger.hpp>
-#include <authkit/metrics.hpp>
-#include <authkit/store.hpp>
+#include <authkit/json_lines_sink.hpp>
 #include <memory>
-#include <mutex>
 
 #include "http_server.hpp"
 
 namespace authkit::server {
 
-// Built once in main(); the routes are in place after construction (nothing is opened yet).
+// Built once in main(); the routes are in place after construction, but the AuthService (and so
+// the database) is opened only by open(): `routes` never touches the database.
 class App {
  public:
-  App(Config config, std::shared_ptr<Logger> logger);
+  App(Config config, std::shared_ptr<JsonLinesSink> sink);
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
   const Config& config() const noexcept { return config_; }
-  Logger& logger() const noexcept { return *logger_; }
+  Logger& logger() const noexcept { return *sink_; }
   HttpServer& http() noexcept { return http_; }
 
-  // Opens the database (and applies migrations to sqlite::memory:, which nothing else could
-  // migrate). The error names no URL: it may carry a password.
-  Result<void> open_store();
+  // Opens the AuthService: its store (migrated) and rate limiter. The error names no URL.
+  Result<void> open();
 
  private:
   Config config_;
-  std::shared_ptr<Logger> logger_;
-  // The server's own metrics until the AuthService owns the registry.
-  MetricsRegistry metrics_;
-  HistogramFamily* request_duration_ = nullptr;
-  std::mutex store_mutex_;
-  std::unique_ptr<Store> store_;
+  std::shared_ptr<JsonLinesSink> sink_;
+  // Set by open() before the server listens; the route handlers read it per request.
+  std::unique_ptr<AuthService> service_;
   HttpServer http_;
 };
 

@@ -5,9 +5,9 @@
 #include <sys/socket.h>
 
 #include <authkit/error.hpp>
+#include <authkit/json.hpp>
 #include <chrono>
 
-#include "json_text.hpp"
 #include "request_state.hpp"
 
 namespace authkit::server {
@@ -183,7 +183,8 @@ void HttpServer::stop() { server_.stop(); }
 void HttpServer::send_error(const httplib::Request& req, httplib::Response& res,
                             const Error& error) const {
   res.status = error.status;
-  res.set_content(error_envelope(error, correlation_id(req)), "application/json; charset=utf-8");
+  res.set_content(json::error_envelope(error, correlation_id(req)),
+                  "application/json; charset=utf-8");
 }
 
 const std::string& HttpServer::correlation_id(const httplib::Request& req) const {

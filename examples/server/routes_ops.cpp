@@ -1,25 +1,16 @@
 // Liveness, readiness and the gated metrics endpoint.
 #include "routes_ops.hpp"
 
+#include <authkit/bearer.hpp>
 #include <authkit/crypto.hpp>
+#include <authkit/json.hpp>
 #include <authkit/metrics.hpp>
-#include <nlohmann/json.hpp>
-
-#include "bearer.hpp"
 #include "json_text.hpp"
 
 namespace authkit::server {
 namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
-
-std::string health_body() {
-  nlohmann::ordered_json body;
-  body["status"] = "ok";
-  body["service"] = "auth-api";
-  body["timestamp"] = iso_timestamp(system_clock()->now());
-  return body.dump();
-}
 
 OperationDoc ops_doc(std::string summary, std::vector<ResponseDoc> responses) {
   OperationDoc doc;
@@ -34,7 +25,8 @@ OperationDoc ops_doc(std::string summary, std::vector<ResponseDoc> responses) {
 void add_operational_routes(HttpServer& server, const Config& config, OperationalHooks hooks) {
   server.add({"GET", "/health", ops_doc("Liveness probe", {{200, "Service is alive", {}, false}}),
               [](const httplib::Request&, httplib::Response& res) {
-                res.set_content(health_body(), kJson);
+                // Liveness needs nothing opened: no dependency is probed (spec §9.1).
+                res.set_content(json::health({system_clock()->now()}), kJson);
               }});
 
   server.add({"GET", "/ready",
@@ -60,7 +52,7 @@ void add_operational_routes(HttpServer& server, const Config& config, Operationa
                 }
                 if (config.metrics_auth_token) {
                   const auto header = req.get_header_value("Authorization");
-                  const auto token = bearer_token(header);
+                  const auto token = extract_bearer_token(header);
                   // Constant time: the scrape token is a secret (W17).
                   if (!token || !crypto::constant_time_equal(*token, *config.metrics_auth_token)) {
                     server.send_error(req, res, Error(ErrorCode::kMetricsAuthorizationRequired));

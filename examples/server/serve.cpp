@@ -14,9 +14,8 @@ namespace authkit::server {
 
 int serve(App& app) {
   const Config& config = app.config();
-  if (auto opened = app.open_store(); !opened) {
-    std::fprintf(stderr, "authkit-server: cannot open the database: %s\n",
-                 opened.error().message.c_str());
+  if (auto opened = app.open(); !opened) {
+    std::fprintf(stderr, "authkit-server: cannot start: %s\n", opened.error().message.c_str());
     return 1;
   }
   if (!app.http().bind()) {
