@@ -5,6 +5,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 import pytest
 import requests
@@ -27,13 +28,43 @@ def free_port():
         return s.getsockname()[1]
 
 
+# AUTHKIT_E2E_BACKEND=postgres runs the servers on PostgreSQL + Redis (scripts/with-services.sh
+# provides them); anything else on SQLite in memory with the memory rate limiter.
+BACKEND = os.environ.get("AUTHKIT_E2E_BACKEND", "sqlite")
+
+
+def postgres_schema_url():
+    """A fresh schema in the test database, so that servers never see each other's rows."""
+    base = os.environ.get("AUTHKIT_TEST_POSTGRES_URL")
+    if not base:
+        raise pytest.UsageError("AUTHKIT_E2E_BACKEND=postgres needs AUTHKIT_TEST_POSTGRES_URL "
+                                "(run through scripts/with-services.sh)")
+    psql = os.path.join(os.environ.get("AUTHKIT_TEST_PG_BIN", ""), "psql")
+    if not os.access(psql, os.X_OK):
+        psql = "psql"
+    schema = "e2e_" + uuid.uuid4().hex[:12]
+    subprocess.run([psql, "-q", "-v", "ON_ERROR_STOP=1", base, "-c", f"CREATE SCHEMA {schema}"],
+                   check=True, capture_output=True, timeout=30)
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def backend_env():
+    if BACKEND != "postgres":
+        return {"DATABASE_URL": "sqlite::memory:"}
+    redis = os.environ.get("AUTHKIT_TEST_REDIS_URL")
+    if not redis:
+        raise pytest.UsageError("AUTHKIT_E2E_BACKEND=postgres needs AUTHKIT_TEST_REDIS_URL")
+    return {"DATABASE_URL": postgres_schema_url(), "REDIS_URL": redis}
+
+
 def base_env(**overrides):
     """A clean environment: nothing of the caller's leaks in (PORT, LOG_LEVEL, ...)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "ACCESS_TOKEN_SECRET": ACCESS_SECRET,
         "REFRESH_TOKEN_SECRET": REFRESH_SECRET,
-        "DATABASE_URL": "sqlite::memory:",
+        **backend_env(),
         "ARGON2_OPSLIMIT": "1",
         "ARGON2_MEMLIMIT": "8192",
         "LOG_LEVEL": "info",
