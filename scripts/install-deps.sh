@@ -10,6 +10,8 @@ packages=(
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   # server
   libcpp-httplib-dev
+  # e2e: headless browser test of /docs (Swagger UI)
+  chromium
   # tests: Catch2, real PostgreSQL and Redis servers, Python
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
   # benchmarks (libjwt is only the benchmark's reference, never linked by the library)

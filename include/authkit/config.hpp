@@ -47,6 +47,10 @@ struct RedisUrl {
 // INVALID_CONFIGURATION, the reason in `message`, which never holds the URL or its password.
 AUTHKIT_API Result<RedisUrl> parse_redis_url(std::string_view url);
 
+// HTTP_THREADS' default: 2 x the number of cores, at least 8 (cpp-httplib serves one open
+// connection per worker thread, so too few threads make keep-alive clients queue).
+AUTHKIT_API std::size_t default_http_threads() noexcept;
+
 // Looks one environment variable up: nullopt when it is not set (which differs from set to "").
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
@@ -98,6 +102,13 @@ struct AUTHKIT_API Config {
   std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
   Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
   Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
+
+  // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
+  std::size_t http_threads = default_http_threads();      // HTTP_THREADS
+  std::int64_t http_keep_alive_max = 100;                 // HTTP_KEEP_ALIVE_MAX (requests)
+  Duration http_read_timeout = std::chrono::seconds(5);   // HTTP_READ_TIMEOUT_MS
+  Duration http_write_timeout = std::chrono::seconds(5);  // HTTP_WRITE_TIMEOUT_MS
+  Duration shutdown_timeout = std::chrono::seconds(10);   // SHUTDOWN_TIMEOUT_MS
 
   // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
   // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,11 @@ constexpr std::string_view kVariables[] = {
     "ARGON2_OPSLIMIT",
     "ARGON2_MEMLIMIT",
     "PASSWORD_HASH_CONCURRENCY",
+    "HTTP_THREADS",
+    "HTTP_KEEP_ALIVE_MAX",
+    "HTTP_READ_TIMEOUT_MS",
+    "HTTP_WRITE_TIMEOUT_MS",
+    "SHUTDOWN_TIMEOUT_MS",
 };
 // Rules that relate two variables come after every single-variable issue.
 constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
@@ -381,6 +387,11 @@ void check_token_keys(Reader& reader, Config& config) {
 
 }  // namespace
 
+std::size_t default_http_threads() noexcept {
+  const std::size_t cores = std::thread::hardware_concurrency();
+  return std::max<std::size_t>(8, 2 * cores);
+}
+
 PasswordPolicy Config::password_policy() const {
   PasswordPolicy policy;
   policy.algorithm = password_hash_algorithm;
@@ -473,6 +484,17 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   config.login_failure_window = Duration(
       reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
   config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
+
+  config.http_threads = static_cast<std::size_t>(reader.integer(
+      "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, 4096));
+  config.http_keep_alive_max =
+      reader.integer("HTTP_KEEP_ALIVE_MAX", config.http_keep_alive_max, {1, true});
+  config.http_read_timeout = Duration(
+      reader.integer("HTTP_READ_TIMEOUT_MS", config.http_read_timeout.count(), {0, false}));
+  config.http_write_timeout = Duration(
+      reader.integer("HTTP_WRITE_TIMEOUT_MS", config.http_write_timeout.count(), {0, false}));
+  config.shutdown_timeout =
+      Duration(reader.integer("SHUTDOWN_TIMEOUT_MS", config.shutdown_timeout.count(), {0, true}));
 
   if (auto problems = std::move(reader).result(); !problems) return std::move(problems).error();
   return config;

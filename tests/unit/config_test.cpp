@@ -811,3 +811,39 @@ TEST_CASE("config: session lifetime, reuse grace, audit e-mails, login throttlin
   check_issue(with(valid_env(), "PURGE_RETENTION", "1w"), "PURGE_RETENTION",
               "must use a supported duration format such as 15m, 7d, 60s, or 1000");
 }
+
+TEST_CASE("config: the reference server's HTTP settings", "[config]") {
+  const Config defaults = load_ok(valid_env());
+  CHECK(defaults.http_threads == authkit::default_http_threads());
+  CHECK(defaults.http_threads >= 8);
+  CHECK(defaults.http_keep_alive_max == 100);
+  CHECK(defaults.http_read_timeout == std::chrono::seconds(5));
+  CHECK(defaults.http_write_timeout == std::chrono::seconds(5));
+  CHECK(defaults.shutdown_timeout == std::chrono::seconds(10));
+
+  Env env = valid_env();
+  env["HTTP_THREADS"] = "3";
+  env["HTTP_KEEP_ALIVE_MAX"] = "1000";
+  env["HTTP_READ_TIMEOUT_MS"] = "250";
+  env["HTTP_WRITE_TIMEOUT_MS"] = "1500";
+  env["SHUTDOWN_TIMEOUT_MS"] = "0";
+  const Config set = load_ok(env);
+  CHECK(set.http_threads == 3);
+  CHECK(set.http_keep_alive_max == 1000);
+  CHECK(set.http_read_timeout == Duration(250));
+  CHECK(set.http_write_timeout == Duration(1500));
+  CHECK(set.shutdown_timeout == Duration(0));
+
+  check_issue(with(valid_env(), "HTTP_THREADS", "0"), "HTTP_THREADS",
+              "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "HTTP_THREADS", "5000"), "HTTP_THREADS",
+              "Too big: expected number to be <=4096");
+  check_issue(with(valid_env(), "HTTP_KEEP_ALIVE_MAX", "many"), "HTTP_KEEP_ALIVE_MAX",
+              "Invalid input: expected number, received NaN");
+  check_issue(with(valid_env(), "HTTP_READ_TIMEOUT_MS", "0"), "HTTP_READ_TIMEOUT_MS",
+              "Too small: expected number to be >0");
+  check_issue(with(valid_env(), "HTTP_WRITE_TIMEOUT_MS", "1.5"), "HTTP_WRITE_TIMEOUT_MS",
+              "Invalid input: expected int, received number");
+  check_issue(with(valid_env(), "SHUTDOWN_TIMEOUT_MS", "-1"), "SHUTDOWN_TIMEOUT_MS",
+              "Too small: expected number to be >=0");
+}

@@ -1,0 +1,40 @@
+// App: the server's parts (configuration, sinks, AuthService, HTTP server and routes) in one place.
+#pragma once
+
+#include <authkit/auth_service.hpp>
+#include <authkit/config.hpp>
+#include <authkit/json_lines_sink.hpp>
+#include <memory>
+
+#include "http_server.hpp"
+
+namespace authkit::server {
+
+// Built once in main(); the routes are in place after construction, but the AuthService (and so
+// the database) is opened only by open(): `routes` never touches the database.
+class App {
+ public:
+  App(Config config, std::shared_ptr<JsonLinesSink> sink);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  const Config& config() const noexcept { return config_; }
+  Logger& logger() const noexcept { return *sink_; }
+  HttpServer& http() noexcept { return http_; }
+
+  // Opens the AuthService: its store (migrated) and rate limiter. The error names no URL.
+  Result<void> open();
+
+ private:
+  Config config_;
+  std::shared_ptr<JsonLinesSink> sink_;
+  // Set by open() before the server listens; the route handlers read it per request.
+  std::unique_ptr<AuthService> service_;
+  HttpServer http_;
+};
+
+// The `serve` command: listens until SIGTERM/SIGINT, then stops accepting, drains in-flight
+// requests within SHUTDOWN_TIMEOUT_MS and returns the exit code.
+int serve(App& app);
+
+}  // namespace authkit::server

@@ -1,0 +1,112 @@
+// authkit-server: the reference HTTP server of libauthkit (serve, migrate, routes).
+#include <authkit/config.hpp>
+#include <authkit/json_lines_sink.hpp>
+#include <authkit/store.hpp>
+#include <authkit/version.hpp>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "app.hpp"
+#include "env_file.hpp"
+#include "signals.hpp"
+
+namespace {
+
+using authkit::server::App;
+
+constexpr int kExitConfig = 2;  // configuration or usage error
+
+constexpr const char* kUsage = R"(Usage: authkit-server [COMMAND]
+
+Commands:
+  serve      serve the REST contract on PORT (the default command)
+  migrate    apply the database migrations to DATABASE_URL and exit
+  routes     print the routes of the server, one "METHOD PATH" a line, and exit
+
+Options:
+  --version  print the version and exit
+  --help     print this help and exit
+
+Configuration comes from the environment (docs/configuration.md); a .env file in the working
+directory is read first and never overrides a variable that is already set.
+)";
+
+int migrate(const authkit::Config& config) {
+  auto store = authkit::open_store(config.database_url);
+  if (!store) {
+    std::fprintf(stderr, "authkit-server: cannot open the database: %s\n",
+                 store.error().message.c_str());
+    return 1;
+  }
+  auto report = (*store)->migrate();
+  if (!report) {
+    std::fprintf(stderr, "authkit-server: migration failed: %s\n", report.error().message.c_str());
+    return 1;
+  }
+  std::string applied;
+  for (const int version : report->applied) {
+    if (!applied.empty()) applied += ", ";
+    applied += std::to_string(version);
+  }
+  std::printf("authkit-server: database schema at version %d (%s)\n", report->current_version,
+              applied.empty() ? "already up to date" : ("applied " + applied).c_str());
+  return 0;
+}
+
+int print_routes(App& app) {
+  for (const auto& route : app.http().routes()) {
+    std::printf("%s %s%s\n", route.method.c_str(), route.path.c_str(),
+                route.doc ? "" : " (undocumented)");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread exists: every thread inherits the mask, and only the signal thread
+  // takes SIGTERM/SIGINT (with sigwait).
+  authkit::server::block_shutdown_signals();
+
+  std::string_view command = "serve";
+  if (argc > 2) {
+    std::fputs(kUsage, stderr);
+    return kExitConfig;
+  }
+  if (argc == 2) command = argv[1];
+  if (command == "--version" || command == "-V") {
+    std::printf("authkit-server %s (libauthkit %s)\n", AUTHKIT_VERSION_STRING,
+                AUTHKIT_VERSION_STRING);
+    return 0;
+  }
+  if (command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command != "serve" && command != "migrate" && command != "routes") {
+    std::fprintf(stderr, "authkit-server: unknown command \"%s\"\n\n%s",
+                 std::string(command).c_str(), kUsage);
+    return kExitConfig;
+  }
+
+  if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
+    std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
+    return kExitConfig;
+  }
+  auto config = authkit::Config::from_env();
+  if (!config) {
+    // The message names every bad variable and never holds a value that could be a secret.
+    std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
+    return kExitConfig;
+  }
+  if (command == "migrate") return migrate(*config);
+
+  const auto level = config->log_level.value_or(authkit::LogLevel::kSilent);
+  auto sink = std::make_shared<authkit::JsonLinesSink>(stdout, level);
+  App app(std::move(*config), sink);
+  if (command == "routes") return print_routes(app);
+  return authkit::server::serve(app);
+}

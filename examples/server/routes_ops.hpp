@@ -1,0 +1,25 @@
+// /health, /ready and /metrics (spec §9.1-§9.3), behind hooks the AuthService will fill.
+#pragma once
+
+#include <authkit/config.hpp>
+#include <functional>
+#include <string>
+
+#include "http_server.hpp"
+
+namespace authkit::server {
+
+struct Readiness {
+  bool ready = false;
+  std::string body;  // the JSON body of /ready
+};
+
+// What the operational routes need from the rest of the program.
+struct OperationalHooks {
+  std::function<Readiness()> ready;           // probes the dependencies
+  std::function<std::string()> metrics_text;  // Prometheus text exposition
+};
+
+void add_operational_routes(HttpServer& server, const Config& config, OperationalHooks hooks);
+
+}  // namespace authkit::server
