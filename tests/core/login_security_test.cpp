@@ -1,9 +1,12 @@
 // Core: equal hashing work for unknown e-mails (W2), rehash on login, the hashing gate, rate
 // limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <stdexcept>
 
+#include "authkit/crypto.hpp"
+#include "authkit/rate_limiter_factory.hpp"
 #include "core_fixture.hpp"
 #include "password/concurrency_gate.hpp"
 #include "password/password_hasher.hpp"
@@ -364,3 +367,31 @@ CORE_TEST("core: an exception inside an operation is INTERNAL_SERVER_ERROR, neve
   const auto logged = h.logger->names();
   CHECK(std::find(logged.begin(), logged.end(), "unhandled_error") != logged.end());
 }
+
+#if defined(AUTHKIT_TEST_POSTGRES)
+// The PostgreSQL build runs under scripts/with-services.sh, which also starts a Redis: the
+// production shape (PostgreSQL + Redis) of checklist item 10.
+CORE_TEST("core: with Redis, request max+1 is refused and counted with mode redis (checklist 10)") {
+  const char* redis_url = std::getenv("AUTHKIT_TEST_REDIS_URL");
+  if (redis_url == nullptr || *redis_url == '\0') {
+    FAIL("AUTHKIT_TEST_REDIS_URL is not set: run the suite under scripts/with-services.sh");
+  }
+  auto limiter = authkit::make_rate_limiter(std::string(redis_url));
+  REQUIRE(limiter);
+  Harness<TestType> h([](Config& c) { c.rate_limit_max_requests = 1; }, nullptr,
+                      std::shared_ptr<authkit::RateLimiter>(std::move(*limiter)));
+  // A client address of its own, so the shared Redis holds no earlier count for it.
+  const RequestContext client{{"agent", "10.77." + authkit::crypto::random_uuid_v4().substr(0, 8)},
+                              "corr-redis"};
+  RateLimitDecision decision;
+  REQUIRE(h.service->register_user({"Redis", "redis-limit@example.com", "strong-pass-123"}, client,
+                                   &decision));
+  CHECK(decision.mode == RateLimitMode::kRedis);
+  auto refused = h.service->register_user_json("{}", client, &decision);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kTooManyRequests);
+  CHECK(decision.mode == RateLimitMode::kRedis);
+  CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"auth\",mode=\"redis\"}") == 1);
+  CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"auth\",mode=\"memory\"}") == -1);
+}
+#endif
