@@ -24,6 +24,8 @@ class App {
 
   // Opens the AuthService: its store (migrated) and rate limiter. The error names no URL.
   Result<void> open();
+  // Deletes what ended more than PURGE_RETENTION ago. After open().
+  Result<PurgeResult> purge() { return service_->purge(); }
 
  private:
   Config config_;

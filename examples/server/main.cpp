@@ -24,6 +24,7 @@ constexpr const char* kUsage = R"(Usage: authkit-server [COMMAND]
 Commands:
   serve      serve the REST contract on PORT (the default command)
   migrate    apply the database migrations to DATABASE_URL and exit
+  purge      delete sessions and tokens that ended more than PURGE_RETENTION ago, and exit
   routes     print the routes of the server, one "METHOD PATH" a line, and exit
 
 Options:
@@ -53,6 +54,22 @@ int migrate(const authkit::Config& config) {
   }
   std::printf("authkit-server: database schema at version %d (%s)\n", report->current_version,
               applied.empty() ? "already up to date" : ("applied " + applied).c_str());
+  return 0;
+}
+
+int purge(App& app) {
+  if (auto opened = app.open(); !opened) {
+    std::fprintf(stderr, "authkit-server: cannot start: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  auto purged = app.purge();
+  if (!purged) {
+    std::fprintf(stderr, "authkit-server: purge failed: %s\n", purged.error().message.c_str());
+    return 1;
+  }
+  std::printf("authkit-server: purged %lld sessions and %lld tokens\n",
+              static_cast<long long>(purged->sessions_deleted),
+              static_cast<long long>(purged->tokens_deleted));
   return 0;
 }
 
@@ -86,7 +103,7 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return 0;
   }
-  if (command != "serve" && command != "migrate" && command != "routes") {
+  if (command != "serve" && command != "migrate" && command != "purge" && command != "routes") {
     std::fprintf(stderr, "authkit-server: unknown command \"%s\"\n\n%s",
                  std::string(command).c_str(), kUsage);
     return kExitConfig;
@@ -108,5 +125,6 @@ int main(int argc, char** argv) {
   auto sink = std::make_shared<authkit::JsonLinesSink>(stdout, level);
   App app(std::move(*config), sink);
   if (command == "routes") return print_routes(app);
+  if (command == "purge") return purge(app);
   return authkit::server::serve(app);
 }

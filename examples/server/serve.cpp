@@ -28,6 +28,26 @@ int serve(App& app) {
   std::condition_variable done_cv;
   bool listen_returned = false;
 
+  // The periodic purge (PURGE_INTERVAL; 0: none), woken early by the end of listen().
+  std::thread purge_thread;
+  if (config.purge_interval.count() > 0) {
+    purge_thread = std::thread([&] {
+      std::unique_lock lock(mutex);
+      while (!done_cv.wait_for(lock, config.purge_interval, [&] { return listen_returned; })) {
+        lock.unlock();
+        if (auto purged = app.purge(); purged) {
+          app.logger().log(LogLevel::kInfo, "purge_completed",
+                           {{"sessionsDeleted", purged->sessions_deleted},
+                            {"tokensDeleted", purged->tokens_deleted}});
+        } else {
+          app.logger().log(LogLevel::kWarn, "purge_failed",
+                           {{"error", std::string(to_string(purged.error().code))}});
+        }
+        lock.lock();
+      }
+    });
+  }
+
   // The signal thread: the only one that takes SIGTERM/SIGINT (blocked everywhere by main).
   std::thread signal_thread([&] {
     const int signal = wait_for_shutdown_signal();
@@ -72,6 +92,7 @@ int serve(App& app) {
   // listen() failed on its own: wake the signal thread (it sees listen_returned and leaves).
   if (!ok) pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  if (purge_thread.joinable()) purge_thread.join();
   if (!ok) {
     std::fprintf(stderr, "authkit-server: the listening socket failed\n");
     return 1;

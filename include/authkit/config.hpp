@@ -102,6 +102,8 @@ struct AUTHKIT_API Config {
   std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
   Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
   Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
+  // PURGE_INTERVAL: how often the reference server purges (AuthService::purge); 0: never.
+  Duration purge_interval = std::chrono::hours(1);
 
   // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
   std::size_t http_threads = default_http_threads();      // HTTP_THREADS

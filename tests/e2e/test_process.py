@@ -146,3 +146,28 @@ def test_shutdown_deadline_exits_1_when_a_request_does_not_finish():
         conn.close()
     finally:
         s.close()
+
+
+def test_purge_subcommand():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = base_env(DATABASE_URL="sqlite://" + os.path.join(tmp, "auth.db"))
+        assert run(["migrate"], env, cwd=tmp).returncode == 0
+        r = run(["purge"], env, cwd=tmp)
+        assert r.returncode == 0, r.stderr
+        assert "purged 0 sessions and 0 tokens" in r.stdout
+    r = run(["purge"], base_env(PURGE_INTERVAL="hourly"))
+    assert r.returncode == 2 and "PURGE_INTERVAL:" in r.stderr
+
+
+def test_periodic_purge_runs_and_stops_with_the_server():
+    import time
+    s = Server(PURGE_INTERVAL="100ms")
+    try:
+        deadline = time.time() + 10
+        while "purge_completed" not in s.stdout() and time.time() < deadline:
+            time.sleep(0.05)
+        line = next(l for l in s.log_lines() if l["msg"] == "purge_completed")
+        assert line["sessionsDeleted"] == 0 and line["tokensDeleted"] == 0
+        assert s.stop() == 0
+    finally:
+        s.close()

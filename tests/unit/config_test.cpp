@@ -847,3 +847,12 @@ TEST_CASE("config: the reference server's HTTP settings", "[config]") {
   check_issue(with(valid_env(), "SHUTDOWN_TIMEOUT_MS", "-1"), "SHUTDOWN_TIMEOUT_MS",
               "Too small: expected number to be >=0");
 }
+
+TEST_CASE("config: PURGE_INTERVAL", "[config]") {
+  CHECK(load_ok(valid_env()).purge_interval == std::chrono::hours(1));
+  CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", "0")).purge_interval == Duration(0));
+  CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", " 15m ")).purge_interval ==
+        std::chrono::minutes(15));
+  check_issue(with(valid_env(), "PURGE_INTERVAL", "hourly"), "PURGE_INTERVAL",
+              "must use a supported duration format such as 15m, 7d, 60s, or 1000");
+}
