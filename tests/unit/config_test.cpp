@@ -856,3 +856,15 @@ TEST_CASE("config: PURGE_INTERVAL", "[config]") {
   check_issue(with(valid_env(), "PURGE_INTERVAL", "hourly"), "PURGE_INTERVAL",
               "must use a supported duration format such as 15m, 7d, 60s, or 1000");
 }
+
+TEST_CASE("config: the session and throttling variables sort before cross-field rules",
+          "[config]") {
+  Env env = with(valid_env(), "REFRESH_TOKEN_SECRET", kAccessSecret);  // a cross-field issue
+  env["PURGE_RETENTION"] = "soon";
+  env["SESSION_MAX_AGE"] = "forever";
+  const auto error = load_error(env);
+  REQUIRE(error.details.size() == 3);
+  CHECK(error.details[0].path == "SESSION_MAX_AGE");
+  CHECK(error.details[1].path == "PURGE_RETENTION");
+  CHECK(error.details[2].message == "REFRESH_TOKEN_SECRET must differ from ACCESS_TOKEN_SECRET");
+}
