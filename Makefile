@@ -1,7 +1,7 @@
 # The README's two commands: `make run` (the program on embedded defaults) and `make test`
 # (every test suite). Both install what is missing first, so they work on a fresh Debian 12.
 #
-#   make run         build and run the demo / server on embedded defaults
+#   make run         build and run authkit-server on embedded defaults (SQLite, memory limiter)
 #   make test        configure, build and run every suite through ctest (dev preset)
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench       build and run the benchmarks (release build)
@@ -20,8 +20,8 @@ deps:
 
 run: deps
 	cmake --preset dev $(CMAKE_FLAGS) >/dev/null
-	cmake --build --preset dev --target authkit-demo
-	build/dev/examples/demo/authkit
+	cmake --build --preset dev --target authkit-server
+	scripts/run-server.sh build/dev/examples/server/authkit-server
 
 test: deps
 	cmake --preset dev $(CMAKE_FLAGS)

@@ -15,7 +15,7 @@ packages=(
   # tests: Catch2, real PostgreSQL and Redis servers, Python
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
   # benchmarks (libjwt is only the benchmark's reference, never linked by the library)
-  libbenchmark-dev libjwt-dev
+  libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests
   prometheus
 )
