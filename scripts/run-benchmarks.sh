@@ -19,3 +19,6 @@ echo "-- pgbench -S, 8 clients (reference)"
 
 echo "== rate limiting (docs/benchmarks/ratelimit.md)"
 "$here/bench/ratelimit_bench.sh" "$build"
+
+echo "== server (docs/benchmarks/server.md)"
+"$here/bench/server_bench.sh" "$build"
