@@ -1,27 +1,10 @@
 // Content-Type parsing for JSON request bodies.
 #include "body.hpp"
+#include "text.hpp"
 
 #include <string>
 
 namespace authkit::server {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-}  // namespace
 
 JsonBody json_body(std::string_view content_type, std::string_view body) {
   JsonBody result;

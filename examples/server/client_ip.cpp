@@ -1,21 +1,12 @@
 // Client IP resolution with a bounded trust in X-Forwarded-For.
 #include "client_ip.hpp"
+#include "text.hpp"
 
 #include <arpa/inet.h>
 
 #include <vector>
 
 namespace authkit::server {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-}  // namespace
 
 bool is_ip_address(std::string_view text) {
   if (text.empty() || text.size() > 45) return false;

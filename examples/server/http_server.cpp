@@ -1,5 +1,6 @@
 // HttpServer: tuning, middlewares (correlation id, logging, headers, JSON errors) and routes.
 #include "http_server.hpp"
+#include "text.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,14 +13,6 @@
 
 namespace authkit::server {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // The envelope for a status cpp-httplib set on its own (unknown route, body too large, a
 // request it could not parse): W1, W27.

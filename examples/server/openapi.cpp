@@ -1,5 +1,6 @@
 // OpenAPI 3.1 (W18): component schemas from the library, paths from the route table.
 #include "openapi.hpp"
+#include "text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -7,21 +8,6 @@ namespace authkit::server {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 std::string_view first_element(std::string_view list) {
   return trim(list.substr(0, list.find(',')));
