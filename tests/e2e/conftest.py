@@ -132,6 +132,19 @@ class Server:
         import json
         return [json.loads(line) for line in self.stdout().splitlines() if line.strip()]
 
+    def wait_for_log(self, predicate, timeout=10):
+        """The first log line satisfying `predicate`, waiting for it: the server writes a
+        request's log line after the response has left, so a client can read its response
+        before the line exists (it lags most under the sanitizers)."""
+        deadline = time.time() + timeout
+        while True:
+            for line in self.log_lines():
+                if predicate(line):
+                    return line
+            if time.time() > deadline:
+                raise AssertionError("no log line matched within %ss" % timeout)
+            time.sleep(0.02)
+
     def stop(self, sig=signal.SIGTERM, timeout=15):
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

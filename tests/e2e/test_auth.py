@@ -198,8 +198,8 @@ def test_request_log_has_user_and_session(api):
     address, _ = register(api)
     auth = login(api, address)
     api.get("/v1/auth/me", headers={**bearer(auth["accessToken"]), "x-correlation-id": "who"})
-    line = next(l for l in api.log_lines() if l.get("correlationId") == "who" and
-                l["msg"] == "http_request")
+    line = api.wait_for_log(lambda l: l.get("correlationId") == "who" and
+                            l["msg"] == "http_request")
     assert line["userId"] == str(auth["user"]["id"])
     assert line["sessionId"] == auth["session"]["sessionId"]
     log = api.stdout()

@@ -156,8 +156,9 @@ def test_request_log_lines(server):
     server.get("/health?token=secret-in-query&email=a@b.cd",
                headers={"x-correlation-id": "log-check", "Authorization": "Bearer log-secret-x"})
     server.get("/metrics", headers={"Authorization": "Bearer " + METRICS_TOKEN})
+    line = server.wait_for_log(lambda l: l.get("correlationId") == "log-check")
+    server.wait_for_log(lambda l: l.get("msg") == "http_request" and l.get("url") == "/metrics")
     lines = server.log_lines()
-    line = next(l for l in lines if l.get("correlationId") == "log-check")
     assert line["msg"] == "http_request"
     assert line["level"] == 30
     keys = list(line.keys())
