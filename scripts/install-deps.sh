@@ -16,8 +16,10 @@ packages=(
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
   # benchmarks (libjwt is only the benchmark's reference, never linked by the library)
   libbenchmark-dev libjwt-dev wrk
-  # promtool (package prometheus) checks the metrics text in the core tests
+  # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
+  # packaging tests: .deb build (dpkg-shlibdeps, fakeroot), lintian, nginx -t on the proxy example
+  dpkg-dev fakeroot lintian nginx openssl
 )
 
 missing=()
