@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake pkg-config ccache clang-format
+  build-essential cmake pkg-config ccache clang-format clang-tidy
   # library dependencies
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   # server
@@ -18,8 +18,9 @@ packages=(
   libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
-  # packaging tests: .deb build (dpkg-shlibdeps, fakeroot), lintian, nginx -t on the proxy example
-  dpkg-dev fakeroot lintian nginx openssl
+  # packaging: CPack's .deb (dpkg-shlibdeps, file), lintian, nginx -t on the proxy example with a
+  # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
+  dpkg-dev file lintian nginx openssl systemd python3-yaml
 )
 
 missing=()
