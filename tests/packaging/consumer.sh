@@ -28,7 +28,10 @@ grep -q "authkit_DIR:PATH=$prefix/" "$work/cmake/CMakeCache.txt" \
 cmake --build "$work/cmake" >/dev/null
 
 echo "== Makefile: pkg-config from $(dirname "$pc")"
-PKG_CONFIG_PATH="$(dirname "$pc")" make -s -C "$src" OUT="$(realpath "$work/make")" \
+# A static libauthkit needs its dependencies on the link line: pkg-config --static.
+static_flags=""
+[ -e "$libdir/libauthkit.a" ] && [ ! -e "$libdir/libauthkit.so" ] && static_flags=--static
+PKG_CONFIG_PATH="$(dirname "$pc")" make -s -C "$src" OUT="$(realpath "$work/make")" PKG_CONFIG_FLAGS="$static_flags" \
   CXXFLAGS="-O2 -Wall -Wextra -Werror $flags" LDFLAGS="$flags"
 
 for program in "$work/cmake/authkit_consumer" "$work/make/authkit_consumer"; do
