@@ -92,6 +92,9 @@ configuration in /etc/authkit/authkit.env and the SQL migrations.")
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-authkit)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
 set(CPACK_COMPONENT_PYTHON_DEPENDS runtime)
+# A SWIG extension module does not link libpython, so dpkg-shlibdeps cannot see the interpreter:
+# it is built for Debian 12's python3 (3.11) and installs into /usr/lib/python3/dist-packages.
+set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "python3 (>= 3.11~), python3 (<< 3.12)")
 set(CPACK_COMPONENT_PYTHON_DESCRIPTION
   "embeddable authentication core - Python 3 bindings
 libauthkit provides server-side sessions, JWT access and refresh tokens,
