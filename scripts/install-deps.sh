@@ -18,9 +18,9 @@ packages=(
   libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
-  # packaging: CPack's .deb (dpkg-shlibdeps, file), lintian, nginx -t on the proxy example with a
+  # packaging: CPack's .deb (dpkg-shlibdeps, file), lintian, nginx (+ curl) on the proxy example with a
   # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
-  dpkg-dev file lintian nginx openssl systemd python3-yaml
+  dpkg-dev file lintian nginx openssl curl systemd python3-yaml
 )
 
 missing=()
