@@ -113,11 +113,21 @@ foreach(component IN ITEMS runtime dev server python)
   endif()
 endforeach()
 
-# A static libauthkit has no runtime package: nothing depends on it then.
+# A static libauthkit has no runtime package: nothing depends on it then, and linking the
+# archive needs the -dev packages of its dependencies (what authkitConfig.cmake finds again).
 if(NOT "runtime" IN_LIST CPACK_COMPONENTS_ALL)
   unset(CPACK_COMPONENT_DEV_DEPENDS)
   unset(CPACK_COMPONENT_SERVER_DEPENDS)
   unset(CPACK_COMPONENT_PYTHON_DEPENDS)
+  set(static_dev_depends libssl-dev libsodium-dev libcrypt-dev libsqlite3-dev nlohmann-json3-dev
+                         pkg-config)
+  if(AUTHKIT_WITH_POSTGRES)
+    list(APPEND static_dev_depends libpq-dev)
+  endif()
+  if(AUTHKIT_WITH_REDIS)
+    list(APPEND static_dev_depends libhiredis-dev)
+  endif()
+  list(JOIN static_dev_depends ", " CPACK_DEBIAN_DEV_PACKAGE_DEPENDS)
 endif()
 
 include(CPack)

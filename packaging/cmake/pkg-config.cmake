@@ -13,15 +13,19 @@ set(AUTHKIT_PC_PRIVATE "")
 set(AUTHKIT_PC_CFLAGS "")
 if(NOT BUILD_SHARED_LIBS)
   set(pc_modules libcrypto libsodium libxcrypt sqlite3)
+  # libauthkit is C++: a C program linking the archive needs the C++ runtime too.
+  set(libs_private "-pthread -lstdc++")
   if(AUTHKIT_WITH_POSTGRES)
-    list(APPEND pc_modules libpq)
+    # Not `libpq` in Requires.private: Debian's libpq.pc lists in its own Libs.private archives
+    # that libpq-dev does not ship (pgcommon, pgport), so `--static` could never link. The
+    # shared libpq is what a static libauthkit links on Debian.
+    string(PREPEND libs_private "-lpq ")
   endif()
   if(AUTHKIT_WITH_REDIS)
     list(APPEND pc_modules hiredis)
   endif()
   list(JOIN pc_modules ", " requires_private)
-  # libauthkit is C++: a C program linking the archive needs the C++ runtime too.
-  set(AUTHKIT_PC_PRIVATE "Requires.private: ${requires_private}\nLibs.private: -pthread -lstdc++\n")
+  set(AUTHKIT_PC_PRIVATE "Requires.private: ${requires_private}\nLibs.private: ${libs_private}\n")
   set(AUTHKIT_PC_CFLAGS " -DAUTHKIT_STATIC_DEFINE")
 endif()
 
