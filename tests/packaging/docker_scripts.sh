@@ -31,7 +31,7 @@ env -i PATH="$work/bin:/usr/bin:/bin" PORT="$port" DATABASE_URL="sqlite://$work/
 pid=$!
 
 healthy=0
-for _ in $(seq 100); do
+for _ in $(seq 300); do  # up to 30 s: a sanitizer build starts slower
   if PORT=$port "$scripts/healthcheck.sh" 2>/dev/null; then healthy=1; break; fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1

@@ -63,7 +63,7 @@ nginx_pid=$!
 # The client speaks from 127.0.0.3 so that its address differs from nginx's own (127.0.0.1).
 api() { curl -sk --interface 127.0.0.3 --max-time 10 "$@"; }
 url=https://127.0.0.1:$https_port
-for _ in $(seq 100); do
+for _ in $(seq 300); do  # up to 30 s: a sanitizer build starts slower
   [ "$(api -o /dev/null -w '%{http_code}' "$url/health" || true)" = 200 ] && break
   sleep 0.1
 done

@@ -76,7 +76,7 @@ def server_metric_names(server):
         process = subprocess.Popen([server, "serve"], env=env, cwd=cwd)
         try:
             text = None
-            for _ in range(100):
+            for _ in range(300):  # up to 30 s: a sanitizer build starts slower
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
                         text = r.read().decode()
