@@ -12,7 +12,6 @@ set(CPACK_PACKAGE_NAME authkit)
 set(CPACK_PACKAGE_VENDOR "libauthkit maintainers")
 set(CPACK_PACKAGE_CONTACT "libauthkit maintainers <maintainers@users.noreply.r-seed-7bee606d.example>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_HOMEPAGE_URL "https://github.com/libauthkit/libauthkit")
 # CPack prepends a summary that differs from its default to every component's description,
 # which would give all packages the same first line: keep the default, each package has its own.
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
