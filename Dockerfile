@@ -23,7 +23,7 @@ COPY packaging/docker/entrypoint.sh packaging/docker/healthcheck.sh /usr/local/l
 ENV NODE_ENV=production \
     PORT=3000 \
     DATABASE_URL=sqlite:///var/lib/authkit/authkit.db \
-    AUTHKIT_MIGRATE_ON_START=0
+    MIGRATE_ON_START=false
 USER authkit
 WORKDIR /var/lib/authkit
 VOLUME ["/var/lib/authkit"]

@@ -39,4 +39,9 @@ Result<void> App::open() {
   return {};
 }
 
+std::string startup_error_text(const Error& error) {
+  if (error.diagnostic.empty() || error.diagnostic == error.message) return error.message;
+  return error.message + ": " + error.diagnostic;
+}
+
 }  // namespace authkit::server

@@ -5,6 +5,7 @@
 #include <authkit/config.hpp>
 #include <authkit/json_lines_sink.hpp>
 #include <memory>
+#include <string>
 
 #include "http_server.hpp"
 
@@ -34,6 +35,10 @@ class App {
   std::unique_ptr<AuthService> service_;
   HttpServer http_;
 };
+
+// What an operator reads on stderr when start-up fails: the message, then the library's
+// diagnostic (what went wrong and what to do; it never carries a secret or a database URL).
+std::string startup_error_text(const Error& error);
 
 // The `serve` command: listens until SIGTERM/SIGINT, then stops accepting, drains in-flight
 // requests within SHUTDOWN_TIMEOUT_MS and returns the exit code.

@@ -39,12 +39,13 @@ int migrate(const authkit::Config& config) {
   auto store = authkit::open_store(config.database_url);
   if (!store) {
     std::fprintf(stderr, "authkit-server: cannot open the database: %s\n",
-                 store.error().message.c_str());
+                 authkit::server::startup_error_text(store.error()).c_str());
     return 1;
   }
   auto report = (*store)->migrate();
   if (!report) {
-    std::fprintf(stderr, "authkit-server: migration failed: %s\n", report.error().message.c_str());
+    std::fprintf(stderr, "authkit-server: migration failed: %s\n",
+                 authkit::server::startup_error_text(report.error()).c_str());
     return 1;
   }
   std::string applied;
@@ -59,12 +60,14 @@ int migrate(const authkit::Config& config) {
 
 int purge(App& app) {
   if (auto opened = app.open(); !opened) {
-    std::fprintf(stderr, "authkit-server: cannot start: %s\n", opened.error().message.c_str());
+    std::fprintf(stderr, "authkit-server: cannot start: %s\n",
+                 authkit::server::startup_error_text(opened.error()).c_str());
     return 1;
   }
   auto purged = app.purge();
   if (!purged) {
-    std::fprintf(stderr, "authkit-server: purge failed: %s\n", purged.error().message.c_str());
+    std::fprintf(stderr, "authkit-server: purge failed: %s\n",
+                 authkit::server::startup_error_text(purged.error()).c_str());
     return 1;
   }
   std::printf("authkit-server: purged %lld sessions and %lld tokens\n",

@@ -15,7 +15,8 @@ namespace authkit::server {
 int serve(App& app) {
   const Config& config = app.config();
   if (auto opened = app.open(); !opened) {
-    std::fprintf(stderr, "authkit-server: cannot start: %s\n", opened.error().message.c_str());
+    std::fprintf(stderr, "authkit-server: cannot start: %s\n",
+                 startup_error_text(opened.error()).c_str());
     return 1;
   }
   if (!app.http().bind()) {

@@ -74,9 +74,10 @@ class AUTHKIT_API AuthService {
   // unknown e-mails are verified against, W2), so it takes as long as one hash.
   static Result<std::unique_ptr<AuthService>> create(Config config, ServiceDependencies deps);
 
-  // create() with the store of config.database_url (opened, then migrated) and the rate
-  // limiter of config.redis_url (memory when unset), unless `deps` already holds them. What
-  // the reference server and the C ABI call.
+  // create() with the store of config.database_url (opened, then migrated; with
+  // config.migrate_on_start false, checked instead: SERVICE_UNAVAILABLE naming the remedy when
+  // migrations are pending) and the rate limiter of config.redis_url (memory when unset), unless
+  // `deps` already holds them. What the reference server and the C ABI call.
   static Result<std::unique_ptr<AuthService>> open(Config config, ServiceDependencies deps = {});
 
   ~AuthService();

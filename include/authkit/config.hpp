@@ -104,6 +104,9 @@ struct AUTHKIT_API Config {
   Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
   // PURGE_INTERVAL: how often the reference server purges (AuthService::purge); 0: never.
   Duration purge_interval = std::chrono::hours(1);
+  // MIGRATE_ON_START: AuthService::open applies pending migrations; false: it refuses to start
+  // on a schema that is behind (apply them with Store::migrate / `authkit-server migrate`).
+  bool migrate_on_start = true;
 
   // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
   std::size_t http_threads = default_http_threads();      // HTTP_THREADS

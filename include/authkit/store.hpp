@@ -146,6 +146,9 @@ class AUTHKIT_API Store {
   // concurrently from several processes; refuses (kInternalServerError) when an applied
   // migration's checksum differs from the embedded one.
   virtual Result<MigrationReport> migrate() = 0;
+  // The versions of the embedded migrations not yet applied, oldest first (empty: up to date).
+  // Checks what is applied as migrate() does (unknown versions, checksums) but changes nothing.
+  virtual Result<std::vector<int>> pending_migrations() = 0;
   // One round trip to the database.
   virtual Result<void> ping() = 0;
   // "sqlite" or "postgresql".

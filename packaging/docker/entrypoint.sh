@@ -1,13 +1,11 @@
 #!/bin/sh
-# Container entrypoint: with AUTHKIT_MIGRATE_ON_START=1, applies the database migrations before
-# serving (convenient for one replica; with several, run `migrate` once as its own job instead,
-# so that replicas do not race). Any other command goes to authkit-server as is.
+# Container entrypoint: `serve` when no command is given; any other command goes to
+# authkit-server as is. exec: the server is PID 1 and gets `docker stop`'s SIGTERM itself.
+# Migrations follow the server's own MIGRATE_ON_START (the image sets false: run
+# `authkit-server migrate` as a one-off job; docker-compose.yml sets true for its one replica).
 set -eu
 
 if [ "$#" -eq 0 ]; then
   set -- serve
-fi
-if [ "$1" = "serve" ] && [ "${AUTHKIT_MIGRATE_ON_START:-0}" = "1" ]; then
-  authkit-server migrate
 fi
 exec authkit-server "$@"

@@ -70,6 +70,7 @@ constexpr std::string_view kVariables[] = {
     "HTTP_WRITE_TIMEOUT_MS",
     "SHUTDOWN_TIMEOUT_MS",
     "PURGE_INTERVAL",
+    "MIGRATE_ON_START",
 };
 // Rules that relate two variables come after every single-variable issue.
 constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
@@ -492,6 +493,7 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
       reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
   config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
   config.purge_interval = reader.duration("PURGE_INTERVAL", config.purge_interval);
+  config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
 
   config.http_threads = static_cast<std::size_t>(reader.integer(
       "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, 4096));

@@ -82,15 +82,32 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceD
   }
 }
 
+namespace {
+
+// With MIGRATE_ON_START off, a schema that is behind stops the start instead of failing requests.
+Result<void> require_current_schema(Store& store) {
+  auto pending = store.pending_migrations();
+  if (!pending) return std::move(pending).error();
+  if (pending->empty()) return {};
+  return Error(ErrorCode::kServiceUnavailable,
+               "the database schema is behind: " + std::to_string(pending->size()) +
+                   " migration(s) pending (first: " + std::to_string(pending->front()) +
+                   "); apply them with `authkit-server migrate` (Store::migrate) or set "
+                   "MIGRATE_ON_START=true");
+}
+
+}  // namespace
+
 Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDependencies deps) {
   try {
     if (!deps.store) {
       StoreOptions options;
-      options.migrate_on_open = true;
+      options.migrate_on_open = config.migrate_on_start;
       options.clock = deps.clock;
       options.logger = deps.logger;
       auto store = open_store(config.database_url, std::move(options));
       if (!store) return std::move(store).error();
+      if (!config.migrate_on_start) AUTHKIT_RETURN_IF_ERROR(require_current_schema(**store));
       deps.store = std::move(*store);
     }
     if (!deps.rate_limiter) {

@@ -65,6 +65,12 @@ Result<std::unique_ptr<Store>> open_store(std::string_view database_url, StoreOp
     if (store->migrate_on_open()) {
       auto migrated = store->migrate();
       if (!migrated) return migrated.error();
+      // A schema change at start-up is worth a line in the operator's log.
+      if (!migrated->applied.empty() && store->logger()) {
+        store->logger()->log(LogLevel::kInfo, "migrations_applied",
+                             {{"count", static_cast<std::int64_t>(migrated->applied.size())},
+                              {"currentVersion", std::int64_t{migrated->current_version}}});
+      }
     }
     return std::unique_ptr<Store>(std::move(store));
   } catch (const std::exception& e) {

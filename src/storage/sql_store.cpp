@@ -83,30 +83,11 @@ Result<MigrationReport> SqlStore::migrate() {
       auto r = driver_->run(TxKind::kMigration, [&](SqlSession& s) -> Result<void> {
         applied_one = false;
         current = 0;
-        AUTHKIT_RETURN_IF_ERROR(s.exec_script(driver_->migrations_table_sql()));
-        auto rows = s.exec(Stmt::kListMigrations, {});
-        if (!rows) return rows.error();
-        std::map<int, std::string> applied;
-        for (const auto& row : rows->rows) {
-          const int version = static_cast<int>(as_int(row.at(0)));
-          std::size_t i = 0;
-          while (i < set.size() && set[i].version != version) ++i;
-          if (i == set.size()) {
-            return Error(ErrorCode::kInternalServerError,
-                         "storage: the database has migration " + std::to_string(version) +
-                             " which this libauthkit does not know (a newer version?)");
-          }
-          if (as_text(row.at(2)) != checksums_[i]) {
-            return Error(ErrorCode::kInternalServerError,
-                         "storage: migration " + std::to_string(version) + " (" +
-                             std::string(set[i].name) +
-                             ") was changed after it was applied: checksum mismatch");
-          }
-          applied.emplace(version, as_text(row.at(1)));
-          current = std::max(current, version);
-        }
+        auto applied = applied_migrations(s, set);
+        if (!applied) return applied.error();
+        if (!applied->empty()) current = *applied->rbegin();
         for (std::size_t i = 0; i < set.size(); ++i) {
-          if (applied.count(set[i].version) != 0) continue;
+          if (applied->count(set[i].version) != 0) continue;
           AUTHKIT_RETURN_IF_ERROR(s.exec_script(set[i].sql));
           auto ins = s.exec(Stmt::kInsertMigration,
                             {param(std::int64_t{set[i].version}), param(set[i].name),
@@ -124,6 +105,49 @@ Result<MigrationReport> SqlStore::migrate() {
       report.current_version = current;
       if (!applied_one) return report;
     }
+  });
+}
+
+Result<std::set<int>> SqlStore::applied_migrations(SqlSession& s, const MigrationSet& set) {
+  AUTHKIT_RETURN_IF_ERROR(s.exec_script(driver_->migrations_table_sql()));
+  auto rows = s.exec(Stmt::kListMigrations, {});
+  if (!rows) return rows.error();
+  std::set<int> applied;
+  for (const auto& row : rows->rows) {
+    const int version = static_cast<int>(as_int(row.at(0)));
+    std::size_t i = 0;
+    while (i < set.size() && set[i].version != version) ++i;
+    if (i == set.size()) {
+      return Error(ErrorCode::kInternalServerError,
+                   "storage: the database has migration " + std::to_string(version) +
+                       " which this libauthkit does not know (a newer version?)");
+    }
+    if (as_text(row.at(2)) != checksums_[i]) {
+      return Error(ErrorCode::kInternalServerError,
+                   "storage: migration " + std::to_string(version) + " (" +
+                       std::string(set[i].name) +
+                       ") was changed after it was applied: checksum mismatch");
+    }
+    applied.insert(version);
+  }
+  return applied;
+}
+
+Result<std::vector<int>> SqlStore::pending_migrations() {
+  return guarded([&]() -> Result<std::vector<int>> {
+    const MigrationSet set = driver_->migrations();
+    std::vector<int> pending;
+    auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
+      auto applied = applied_migrations(s, set);
+      if (!applied) return applied.error();
+      pending.clear();
+      for (const auto& migration : set) {
+        if (applied->count(migration.version) == 0) pending.push_back(migration.version);
+      }
+      return {};
+    });
+    if (!r) return r.error();
+    return pending;
   });
 }
 

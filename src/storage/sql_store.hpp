@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,11 @@ class SqlStore final : public Store {
   SqlStore(std::unique_ptr<SqlDriver> driver, StoreOptions options);
 
   Result<MigrationReport> migrate() override;
+  Result<std::vector<int>> pending_migrations() override;
   Result<void> ping() override;
   std::string_view backend_name() const noexcept override;
   bool migrate_on_open() const noexcept { return options_.migrate_on_open; }
+  Logger* logger() const noexcept { return options_.logger.get(); }
   // The driver underneath: for tests that must reach the raw database (tampering, checks).
   SqlDriver& driver() noexcept { return *driver_; }
 
@@ -49,6 +52,10 @@ class SqlStore final : public Store {
   Result<PurgeResult> purge(TimePoint now, Duration retention) override;
 
  private:
+  // The versions applied to the database (creating the bookkeeping table if it is missing),
+  // after checking each against the embedded set: unknown versions and changed checksums fail.
+  Result<std::set<int>> applied_migrations(SqlSession& s, const MigrationSet& set);
+
   std::unique_ptr<SqlDriver> driver_;
   StoreOptions options_;
   std::vector<std::string> checksums_;  // sha256_hex of each embedded migration, in order

@@ -18,6 +18,10 @@ STORE_TEST("store: migrate applies every migration once, then is a no-op") {
   auto early = store->find_user_by_email("x@test.dev");
   REQUIRE_FALSE(early.ok());
   CHECK(early.error().code == ErrorCode::kInternalServerError);
+  // pending_migrations() reports what migrate() would apply, and applies nothing itself.
+  CHECK(AK_OK(store->pending_migrations()) == std::vector<int>{1});
+  CHECK(AK_OK(store->pending_migrations()) == std::vector<int>{1});
+  REQUIRE_FALSE(store->find_user_by_email("x@test.dev").ok());
 
   auto first = AK_OK(store->migrate());
   CHECK(first.applied == std::vector<int>{1});
@@ -28,6 +32,7 @@ STORE_TEST("store: migrate applies every migration once, then is a no-op") {
   CHECK(again.applied.empty());
   CHECK(again.current_version == 1);
   CHECK(AK_OK(store->find_user_by_email("after@test.dev")).has_value());
+  CHECK(AK_OK(store->pending_migrations()).empty());
 }
 
 STORE_TEST("store: concurrent migrators apply each migration exactly once") {
@@ -70,6 +75,9 @@ STORE_TEST("store: a migration changed after it was applied is refused") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kInternalServerError);
   CHECK(r.error().diagnostic.find("checksum") != std::string::npos);
+  auto pending = store->pending_migrations();
+  REQUIRE_FALSE(pending.ok());
+  CHECK(pending.error().diagnostic.find("checksum") != std::string::npos);
 }
 
 STORE_TEST("store: a database with a migration unknown to this library is refused") {
@@ -83,6 +91,9 @@ STORE_TEST("store: a database with a migration unknown to this library is refuse
   auto r = store->migrate();
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().diagnostic.find("9999") != std::string::npos);
+  auto pending = store->pending_migrations();
+  REQUIRE_FALSE(pending.ok());
+  CHECK(pending.error().diagnostic.find("9999") != std::string::npos);
 }
 
 STORE_TEST("store: the schema itself enforces statuses and cascades (W28)") {

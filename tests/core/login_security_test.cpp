@@ -2,6 +2,7 @@
 // limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -203,6 +204,7 @@ class UnreachableStore final : public Store {
  public:
   explicit UnreachableStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
   Result<MigrationReport> migrate() override { return inner_->migrate(); }
+  Result<std::vector<int>> pending_migrations() override { return inner_->pending_migrations(); }
   Result<void> ping() override { return Error(ErrorCode::kServiceUnavailable, "db down"); }
   std::string_view backend_name() const noexcept override { return inner_->backend_name(); }
   Result<User> create_user(const NewUser& u) override { return inner_->create_user(u); }
@@ -339,6 +341,37 @@ CORE_TEST("core: configuration defaults and refusals (checklist 14)") {
   auto no_store = AuthService::create(authkit_test::test_config(), {});
   REQUIRE_FALSE(no_store);
   CHECK(no_store.error().code == ErrorCode::kInvalidConfiguration);
+}
+
+TEST_CASE("core: with MIGRATE_ON_START off, open refuses a schema that is behind", "[core]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("authkit-migrate-" + crypto::random_uuid_v4() + ".db");
+  struct Cleanup {
+    std::filesystem::path path;
+    ~Cleanup() {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(path.string() + suffix);
+      }
+    }
+  } cleanup{path};
+  Config config = authkit_test::test_config();
+  config.database_url = "sqlite://" + path.string();
+  config.migrate_on_start = false;
+
+  auto refused = AuthService::open(config);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::kServiceUnavailable);
+  CHECK(refused.error().diagnostic.find("authkit-server migrate") != std::string::npos);
+  CHECK(refused.error().diagnostic.find("MIGRATE_ON_START") != std::string::npos);
+
+  {
+    auto store = open_store(config.database_url);
+    REQUIRE(store);
+    REQUIRE((*store)->migrate());
+  }
+  auto opened = AuthService::open(config);
+  REQUIRE(opened);
+  CHECK((*opened)->register_user({"Ada", "ada@example.com", "strong-pass-123"}, {}));
 }
 
 namespace {

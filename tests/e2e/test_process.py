@@ -54,6 +54,30 @@ def test_migrate_applies_once():
         assert again.returncode == 0 and "already up to date" in again.stdout
 
 
+def test_migrate_on_start():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = base_env(DATABASE_URL="sqlite://" + os.path.join(tmp, "auth.db"),
+                       MIGRATE_ON_START="false")
+        # Off: a schema that is behind stops the start, naming the remedy.
+        refused = run([], env, cwd=tmp)
+        assert refused.returncode != 0
+        assert "authkit-server migrate" in refused.stderr
+        assert run(["migrate"], env, cwd=tmp).returncode == 0
+        s = Server(env=env, cwd=tmp)
+        try:
+            assert s.get("/ready").status_code == 200
+            assert "migrations_applied" not in s.stdout()
+        finally:
+            s.close()
+    # On (the default): the server migrates a fresh database itself and says so.
+    s = Server()
+    try:
+        line = s.wait_for_log(lambda l: l["msg"] == "migrations_applied")
+        assert line["currentVersion"] >= 1 and line["count"] >= 1
+    finally:
+        s.close()
+
+
 @pytest.mark.parametrize("sig,name", [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")])
 def test_signal_shuts_down_gracefully(sig, name):
     s = Server()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The container's entrypoint and HEALTHCHECK scripts against the real server, outside Docker:
-# with AUTHKIT_MIGRATE_ON_START=1 the entrypoint migrates then serves; healthcheck.sh succeeds
+# with MIGRATE_ON_START=true the served server migrates first; healthcheck.sh succeeds
 # on the serving port and fails on a closed one; SIGTERM to the entrypoint's process (the
 # server, after exec) stops it cleanly.
 #   docker_scripts.sh <authkit-server> <packaging/docker>
@@ -26,7 +26,7 @@ cd "$work"
 env -i PATH="$work/bin:/usr/bin:/bin" PORT="$port" DATABASE_URL="sqlite://$work/authkit.db" \
   ACCESS_TOKEN_SECRET=docker-access-secret-0123456789abcdefghij \
   REFRESH_TOKEN_SECRET=docker-refresh-secret-0123456789abcdefghij \
-  AUTHKIT_MIGRATE_ON_START=1 LOG_LEVEL=info ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+  MIGRATE_ON_START=true LOG_LEVEL=info ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
   "$scripts/entrypoint.sh" >"$work/out.log" 2>&1 &
 pid=$!
 
@@ -38,7 +38,7 @@ for _ in $(seq 300); do  # up to 30 s: a sanitizer build starts slower
 done
 cat "$work/out.log"
 [ "$healthy" = 1 ] || { echo "docker: healthcheck.sh never succeeded"; exit 1; }
-grep -q 'database schema at version' "$work/out.log" || { echo "docker: the entrypoint did not migrate"; exit 1; }
+grep -q '"msg":"migrations_applied"' "$work/out.log" || { echo "docker: the server did not migrate"; exit 1; }
 [ -s "$work/authkit.db" ] || { echo "docker: no database file"; exit 1; }
 # The entrypoint exec'd: the process it started is the server itself.
 [ "$(readlink "/proc/$pid/exe")" = "$server" ] || { echo "docker: the entrypoint did not exec the server"; exit 1; }

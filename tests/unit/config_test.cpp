@@ -848,6 +848,14 @@ TEST_CASE("config: the reference server's HTTP settings", "[config]") {
               "Too small: expected number to be >=0");
 }
 
+TEST_CASE("config: MIGRATE_ON_START", "[config]") {
+  CHECK(load_ok(valid_env()).migrate_on_start);
+  CHECK_FALSE(load_ok(with(valid_env(), "MIGRATE_ON_START", " Off ")).migrate_on_start);
+  CHECK(load_ok(with(valid_env(), "MIGRATE_ON_START", "1")).migrate_on_start);
+  check_issue(with(valid_env(), "MIGRATE_ON_START", "later"), "MIGRATE_ON_START",
+              "Invalid input: expected boolean, received string");
+}
+
 TEST_CASE("config: PURGE_INTERVAL", "[config]") {
   CHECK(load_ok(valid_env()).purge_interval == std::chrono::hours(1));
   CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", "0")).purge_interval == Duration(0));
