@@ -5,7 +5,7 @@ import tempfile
 
 import pytest
 
-from conftest import ACCESS_SECRET, Server, base_env, run
+from conftest import ACCESS_SECRET, Server, base_env, free_port, run
 
 
 def test_version():
@@ -76,6 +76,15 @@ def test_migrate_on_start():
         assert line["currentVersion"] >= 1 and line["count"] >= 1
     finally:
         s.close()
+
+
+def test_start_failure_says_why_without_the_password():
+    port = free_port()  # nothing listens there
+    env = base_env(DATABASE_URL=f"postgresql://app:s3cret-pw@127.0.0.1:{port}/auth")
+    r = run([], env)
+    assert r.returncode == 1
+    assert "cannot start" in r.stderr and "Connection refused" in r.stderr
+    assert "s3cret-pw" not in r.stderr + r.stdout
 
 
 @pytest.mark.parametrize("sig,name", [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")])
