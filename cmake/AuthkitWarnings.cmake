@@ -24,3 +24,14 @@ if(AUTHKIT_SANITIZE)
   add_compile_options(-fsanitize=${AUTHKIT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${AUTHKIT_SANITIZE})
 endif()
+
+# Hardening as Debian's dpkg-buildflags applies it: stack protector and stack-clash probes,
+# fortified libc calls, full RELRO (lintian's hardening-no-fortify-functions and
+# hardening-no-bindnow). _FORTIFY_SOURCE needs optimisation, so Debug builds (the sanitizer
+# presets) go without it.
+option(AUTHKIT_HARDENING "Build with Debian's hardening flags" ON)
+if(AUTHKIT_HARDENING)
+  add_compile_options(-fstack-protector-strong -fstack-clash-protection
+    $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+  add_link_options(-Wl,-z,relro -Wl,-z,now)
+endif()
