@@ -18,6 +18,8 @@ packages=(
   libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests
   prometheus
+  # C ABI and bindings: SWIG + Python headers, the ABI baseline check, the leak check
+  swig python3-dev abigail-tools valgrind
 )
 
 missing=()
