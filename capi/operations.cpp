@@ -48,6 +48,20 @@ extern "C" ak_status ak_service_migrate(ak_service* svc, char** out_json) noexce
   });
 }
 
+extern "C" ak_status ak_service_purge(ak_service* svc, char** out_json) noexcept {
+  clear(out_json);
+  return guard(svc, nullptr, [&]() -> Result<void> {
+    if (!svc) return null_argument("svc");
+    if (!out_json) return null_argument("out_json");
+    auto purged = svc->rep->purge();
+    if (!purged) return purged.error();
+    *out_json = to_c_string(Json{{"sessionsDeleted", purged->sessions_deleted},
+                                 {"tokensDeleted", purged->tokens_deleted}}
+                                .dump());
+    return {};
+  });
+}
+
 extern "C" ak_status ak_service_health(ak_service* svc, char** out_json) noexcept {
   clear(out_json);
   return guard(svc, nullptr, [&]() -> Result<void> {

@@ -183,6 +183,10 @@ static void test_operations(ak_service* svc, const ak_request_context* ctx) {
   CHECK(ak_service_migrate(svc, &json) == AK_OK);
   CHECK(json && strncmp(json, "{\"applied\":[],\"currentVersion\":", 31) == 0);
   ak_free(json);
+  CHECK(ak_service_purge(svc, &json) == AK_OK);
+  CHECK(json && strcmp(json, "{\"sessionsDeleted\":0,\"tokensDeleted\":0}") == 0);
+  ak_free(json);
+  CHECK(ak_service_purge(NULL, &json) == AK_ERR_INVALID_ARGUMENT);
   CHECK(ak_service_metrics(svc, &json) == AK_OK);
   CHECK(json && strstr(json, "auth_api_") != NULL);
   ak_free(json);

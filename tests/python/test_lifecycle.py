@@ -121,6 +121,7 @@ def test_health_ready_metrics_migrate(svc):
     assert ready["dependencies"] == {"database": "up", "redis": "disabled"}
     assert "auth_api_" in svc.metrics()
     assert svc.migrate()["applied"] == []
+    assert svc.purge() == {"sessionsDeleted": 0, "tokensDeleted": 0}
 
 
 def test_bad_configuration():

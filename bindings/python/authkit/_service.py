@@ -149,6 +149,10 @@ class Service:
         """Applies pending migrations: {"applied": [...], "currentVersion": n}."""
         return json.loads(self._plain(_c.ak_service_migrate)[0])
 
+    def purge(self) -> Dict[str, Any]:
+        """Deletes what ended more than PURGE_RETENTION ago: {"sessionsDeleted", "tokensDeleted"}."""
+        return json.loads(self._plain(_c.ak_service_purge)[0])
+
     def health(self) -> Dict[str, Any]:
         """GET /health's body."""
         return json.loads(self._plain(_c.ak_service_health)[0])
