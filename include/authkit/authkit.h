@@ -116,7 +116,7 @@ AK_API int ak_service_errstatus(const ak_service* svc) AK_NOEXCEPT;
 AK_API ak_status ak_service_migrate(ak_service* svc, char** out_json) AK_NOEXCEPT;
 /* Deletes sessions and tokens that ended more than PURGE_RETENTION ago:
  * {"sessionsDeleted":n,"tokensDeleted":n}. */
-AK_API ak_status ak_service_purge(ak_service *svc, char **out_json) AK_NOEXCEPT;
+AK_API ak_status ak_service_purge(ak_service* svc, char** out_json) AK_NOEXCEPT;
 /* GET /health: {"status":"ok","service":"auth-api","timestamp":"..."}. */
 AK_API ak_status ak_service_health(ak_service* svc, char** out_json) AK_NOEXCEPT;
 /* GET /ready: the readiness body; *out_ready 1 when ready (AK_OK either way). */
