@@ -2,7 +2,9 @@
 #include "guard.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <new>
+#include <string>
 
 namespace authkit::capi {
 

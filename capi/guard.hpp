@@ -4,8 +4,6 @@
 
 #include <authkit/result.hpp>
 
-#include <cstring>
-#include <string>
 #include <string_view>
 
 #include "error_slot.hpp"

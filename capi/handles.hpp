@@ -5,6 +5,7 @@
 #include <authkit/auth_types.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>

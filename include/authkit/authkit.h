@@ -82,7 +82,7 @@ AK_API ak_status ak_config_use_environment(ak_config* cfg, int enabled) AK_NOEXC
 /*
  * What a call is told about the request it serves: client IP (keys the rate limit), user agent
  * (kept on the session), correlation id (audit, and the error envelope's correlationId). Each
- * may be NULL (absent). Every operation takes the context as an optional argument (NULL).
+ * may be NULL (absent). Every auth operation (register ... revoke all) takes one, or NULL.
  */
 AK_API ak_status ak_request_context_create(const char* ip_address, const char* user_agent,
                                            const char* correlation_id,

@@ -33,6 +33,10 @@ def test_wrong_config_and_context_types():
     with authkit.Service(config()) as svc:
         with pytest.raises(TypeError):
             svc.me("x", context={"ip": "1.2.3.4"})  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            svc.me("x", context=authkit.RequestContext(ip=123))  # type: ignore[arg-type]
+        with pytest.raises(ValueError):
+            svc.me("x", context=authkit.RequestContext(correlation_id="a\0b"))
 
 
 def test_low_level_module_refuses_null_and_wrong_types(svc):

@@ -120,9 +120,12 @@ class Service:
         with self._use() as handle:
             ctx = None
             if context is not None:
-                _, ctx = _c.ak_request_context_create(
+                status, ctx = _c.ak_request_context_create(
                     *(None if v is None else _text("context", v)
                       for v in (context.ip, context.user_agent, context.correlation_id)))
+                if status != _c.AK_OK:
+                    raise error_from(status, _c.ak_service_errjson(None),
+                                     _c.ak_service_errstatus(None))
             try:
                 result = fn(handle, ctx, *args)
             finally:
