@@ -1,10 +1,13 @@
 /* capi_test: the whole session lifecycle through the C ABI, and every status it can provoke. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
+
 #include <authkit/authkit.h>
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failures = 0;
 
@@ -169,6 +172,28 @@ static void test_unreachable_database(void) {
   CHECK_FAILS(NULL, ak_service_create(cfg, &svc), AK_ERR_UNAVAILABLE, "SERVICE_UNAVAILABLE", 503);
   CHECK(svc == NULL);
   ak_config_destroy(cfg);
+}
+
+static void test_corrupt_database(void) {
+  char path[] = "/tmp/capi_test_XXXXXX";
+  char url[64];
+  char junk[4096];
+  ak_config* cfg = test_config("100");
+  ak_service* svc = NULL;
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  /* Not an SQLite file: the store cannot even read its schema. */
+  memset(junk, 'x', sizeof junk);
+  CHECK(write(fd, junk, sizeof junk) == (ssize_t)sizeof junk);
+  close(fd);
+  snprintf(url, sizeof url, "sqlite://%s", path);
+  CHECK(ak_config_set(cfg, "DATABASE_URL", url) == AK_OK);
+  CHECK_FAILS(NULL, ak_service_create(cfg, &svc), AK_ERR_INTERNAL, "INTERNAL_SERVER_ERROR", 500);
+  CHECK(strcmp(ak_service_errmsg(NULL), "internal server error") == 0);
+  CHECK(svc == NULL);
+  ak_config_destroy(cfg);
+  unlink(path);
 }
 
 static void test_operations(ak_service* svc, const ak_request_context* ctx) {
@@ -352,6 +377,7 @@ int main(void) {
   test_library_calls();
   test_bad_configuration();
   test_unreachable_database();
+  test_corrupt_database();
   svc = open_service("1000");
   if (!svc) return 1;
   CHECK(ak_request_context_create("192.0.2.7", "capi-test/1", "capi-test", &ctx) == AK_OK);

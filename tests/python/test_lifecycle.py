@@ -135,3 +135,13 @@ def test_bad_configuration():
 def test_version():
     assert authkit.ABI_VERSION == 1
     assert authkit.__version__.count(".") == 2
+
+
+def test_unusable_databases(tmp_path):
+    from conftest import config
+    expect(authkit.UnavailableError, "SERVICE_UNAVAILABLE", 503, authkit.Service,
+           config(DATABASE_URL=f"sqlite://{tmp_path}/missing-dir/x.db"))
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"x" * 4096)  # not an SQLite file
+    expect(authkit.InternalError, "INTERNAL_SERVER_ERROR", 500, authkit.Service,
+           config(DATABASE_URL=f"sqlite://{junk}"))
