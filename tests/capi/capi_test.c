@@ -174,6 +174,35 @@ static void test_unreachable_database(void) {
   ak_config_destroy(cfg);
 }
 
+/* Settings from the process environment: alone (NULL configuration) or under the pairs. */
+static void test_environment(void) {
+  ak_config* cfg = test_config("100");
+  ak_service* svc = NULL;
+  CHECK(setenv("DATABASE_URL", "sqlite::memory:", 1) == 0);
+  CHECK(setenv("ACCESS_TOKEN_SECRET", "capi-env-access-secret-0123456789abcdef", 1) == 0);
+  CHECK(setenv("REFRESH_TOKEN_SECRET", "capi-env-refresh-secret-0123456789abcdef", 1) == 0);
+  CHECK(setenv("ARGON2_OPSLIMIT", "1", 1) == 0);
+  CHECK(setenv("ARGON2_MEMLIMIT", "8192", 1) == 0);
+  CHECK(setenv("LOG_LEVEL", "silent", 1) == 0);
+  CHECK(ak_service_create(NULL, &svc) == AK_OK && svc != NULL);
+  ak_service_destroy(svc);
+  svc = NULL;
+  /* A pair wins over the environment; a missing pair is read from it only when asked. */
+  CHECK(ak_config_set(cfg, "ACCESS_TOKEN_SECRET", NULL) == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_ERR_INVALID_ARGUMENT);
+  CHECK(ak_config_use_environment(cfg, 1) == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_OK && svc != NULL);
+  ak_service_destroy(svc);
+  svc = NULL;
+  CHECK(setenv("REFRESH_TOKEN_SECRET", "short", 1) == 0); /* the pair is still used */
+  CHECK(ak_service_create(cfg, &svc) == AK_OK && svc != NULL);
+  ak_service_destroy(svc);
+  unsetenv("DATABASE_URL");
+  unsetenv("ACCESS_TOKEN_SECRET");
+  unsetenv("REFRESH_TOKEN_SECRET");
+  ak_config_destroy(cfg);
+}
+
 static void test_corrupt_database(void) {
   char path[] = "/tmp/capi_test_XXXXXX";
   char url[64];
@@ -378,6 +407,7 @@ int main(void) {
   test_bad_configuration();
   test_unreachable_database();
   test_corrupt_database();
+  test_environment();
   svc = open_service("1000");
   if (!svc) return 1;
   CHECK(ak_request_context_create("192.0.2.7", "capi-test/1", "capi-test", &ctx) == AK_OK);
