@@ -2,10 +2,12 @@
 # (every test suite). Both install what is missing first, so they work on a fresh Debian 12.
 #
 #   make run         build and run authkit-server on embedded defaults (SQLite, memory limiter)
-#   make test        configure, build and run every suite through ctest (dev preset)
+#   make test        configure, build, package and run every suite through ctest (dev preset)
+#   make package     the .deb packages of the dev build, in build/dev/packages
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench       build and run the benchmarks (release build)
 #   make format      clang-format every C/C++ file in place
+#   make tidy        clang-tidy (.clang-tidy) on the library, server and C ABI sources
 #
 # AUTHKIT_WERROR=ON turns warnings into errors (CI sets it).
 
@@ -13,7 +15,7 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps run test test-asan test-tsan bench format check-format clean
+.PHONY: deps run test package tidy test-asan test-tsan bench format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,10 +25,13 @@ run: deps
 	cmake --build --preset dev --target authkit-server
 	scripts/run-server.sh build/dev/examples/server/authkit-server
 
+# scripts/build-release.sh is also the Dockerfile's build step: running it here keeps it working.
 test: deps
-	cmake --preset dev $(CMAKE_FLAGS)
-	cmake --build --preset dev
+	AUTHKIT_WERROR=$(AUTHKIT_WERROR) scripts/build-release.sh dev
 	scripts/with-services.sh ctest --preset dev
+
+package: deps
+	AUTHKIT_WERROR=$(AUTHKIT_WERROR) scripts/build-release.sh dev
 
 test-asan: deps
 	cmake --preset asan $(CMAKE_FLAGS)
@@ -45,6 +50,12 @@ bench: deps
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i
+
+# clang-tidy reads the compile commands of the dev build (generated headers included).
+tidy: deps
+	cmake --preset dev $(CMAKE_FLAGS) >/dev/null
+	cmake --build --preset dev
+	run-clang-tidy -p build/dev -j $(JOBS) -quiet '$(CURDIR)/(src|examples|capi)/.*\.(cpp|c)$$'
 
 check-format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run --Werror

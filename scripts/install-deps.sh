@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake pkg-config ccache clang-format
+  build-essential cmake pkg-config ccache clang-format clang-tidy
   # library dependencies
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   # server
@@ -16,10 +16,13 @@ packages=(
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
   # benchmarks (libjwt is only the benchmark's reference, never linked by the library)
   libbenchmark-dev libjwt-dev wrk
-  # promtool (package prometheus) checks the metrics text in the core tests
+  # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
   # C ABI and bindings: SWIG + Python headers, the ABI baseline check, the leak check
   swig python3-dev abigail-tools valgrind
+  # packaging: CPack's .deb (dpkg-shlibdeps, file), lintian, nginx (+ curl) on the proxy example with a
+  # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
+  dpkg-dev file lintian nginx openssl curl systemd python3-yaml
 )
 
 missing=()

@@ -199,12 +199,16 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
                        with_protected_errors(
                            {{200, "Authenticated user context", Schema::kMeResponse, false},
                             err(404, "Not found")})),
-              protect([&server, service](const httplib::Request& req, httplib::Response& res,
-                                         const Principal& principal, const RequestContext& ctx) {
-                auto me = service().me(principal, ctx);
+              // Not `protect`: the bearer check and /me's reads are one store read here.
+              [&server, service](const httplib::Request& req, httplib::Response& res) {
+                const auto ctx = context(server, req);
+                auto me = service().me(req.get_header_value("Authorization"), ctx);
                 if (!me) return server.send_error(req, res, me.error());
+                auto& state = request_state(req, 0);
+                state.user_id = std::to_string(me->user.id);
+                state.session_id = me->session.session.id;
                 res.set_content(json::me_response(*me), kJson);
-              })});
+              }});
 
   server.add({"GET", "/v1/auth/sessions",
               auth_doc("List user sessions", true, std::nullopt,

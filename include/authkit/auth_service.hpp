@@ -129,6 +129,9 @@ class AUTHKIT_API AuthService {
 
   // GET /v1/auth/me. AUTH_CONTEXT_NOT_FOUND (404) when the user or session vanished.
   Result<MeResult> me(const Principal& principal, const RequestContext& ctx);
+  // authenticate() then me() for an `Authorization` header value, with one store read for both
+  // (what GET /v1/auth/me serves): the errors of authenticate(), then those of me().
+  Result<MeResult> me(std::string_view authorization_header, const RequestContext& ctx);
   // GET /v1/auth/sessions: every session of the user, newest first, `current` for the
   // principal's.
   Result<std::vector<SessionInfo>> list_sessions(const Principal& principal,

@@ -82,5 +82,11 @@ struct RefreshToken {
   std::optional<std::string> replaced_by_token_id;
 };
 
+// A session with the user it belongs to: what an authenticated request needs, in one read.
+struct SessionWithUser {
+  Session session;
+  User user;
+};
+
 }  // namespace v1
 }  // namespace authkit

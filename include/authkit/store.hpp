@@ -162,6 +162,9 @@ class AUTHKIT_API Store {
   // The session and its first refresh token, together or not at all (W8).
   virtual Result<CreatedSession> create_session(const NewSession& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view session_id) = 0;
+  // The session and its user in one round trip (the bearer check of a protected request).
+  virtual Result<std::optional<SessionWithUser>> find_session_with_user(
+      std::string_view session_id) = 0;
   // nullopt also when the session exists but belongs to someone else.
   virtual Result<std::optional<Session>> find_session_for_user(UserId user_id,
                                                                std::string_view session_id) = 0;

@@ -211,6 +211,12 @@ Result<MeResult> AuthService::me(const Principal& principal, const RequestContex
                  [&]() -> Result<MeResult> { return detail::me(*state_, principal); });
 }
 
+Result<MeResult> AuthService::me(std::string_view authorization_header, const RequestContext& ctx) {
+  return guarded(*state_, &ctx, [&]() -> Result<MeResult> {
+    return detail::authenticated_me(*state_, authorization_header);
+  });
+}
+
 Result<std::vector<SessionInfo>> AuthService::list_sessions(const Principal& principal,
                                                             const RequestContext& ctx) {
   return guarded(*state_, &ctx, [&]() -> Result<std::vector<SessionInfo>> {

@@ -16,42 +16,79 @@ std::string_view strip_ows(std::string_view value) noexcept {
   return value;
 }
 
-}  // namespace
+// The token's own checks (contract §6 steps 3–4), before any store read.
+Result<Principal> verify_access_token(ServiceState& state, std::string_view access_token,
+                                      TimePoint now) {
+  auto verified = state.codec.verify(access_token, TokenType::kAccess, to_unix_seconds(now));
+  if (!verified) return to_error(verified.error());
+  const auto user_id = parse_user_id(verified->subject);
+  if (!user_id) return Error(ErrorCode::kInvalidToken, "sub is not a user id");
+  return Principal{*user_id, std::move(verified->session_id), std::move(verified->jwt_id)};
+}
 
-Result<Principal> authenticate_header(ServiceState& state, std::string_view header) {
+// The session the token names must be the user's and still running (steps 5–6).
+Result<void> check_session(const Session* session, const Principal& principal, TimePoint now) {
+  if (!session || session->user_id != principal.user_id) {
+    return Error(ErrorCode::kSessionNotFound);
+  }
+  if (session->status != SessionStatus::kActive) return Error(ErrorCode::kSessionNotActive);
+  // Past SESSION_MAX_AGE a session has ended whatever its status column says (W21).
+  if (session->expires_at && *session->expires_at <= now) {
+    return Error(ErrorCode::kSessionNotActive, "session expired");
+  }
+  return {};
+}
+
+Result<std::string_view> bearer_token(std::string_view header) {
   if (strip_ows(header).empty()) return Error(ErrorCode::kAuthorizationRequired);
   const auto token = extract_bearer_token(header);
   if (!token) return Error(ErrorCode::kInvalidAuthorizationHeader);
+  return *token;
+}
+
+MeResult me_result(SessionWithUser&& found) {
+  found.user.password_hash.clear();
+  return MeResult{std::move(found.user), SessionInfo{std::move(found.session), true}};
+}
+
+}  // namespace
+
+Result<Principal> authenticate_header(ServiceState& state, std::string_view header) {
+  auto token = bearer_token(header);
+  if (!token) return std::move(token).error();
   return authenticate_token(state, *token);
 }
 
 Result<Principal> authenticate_token(ServiceState& state, std::string_view access_token) {
   const TimePoint now = state.now();
-  auto verified = state.codec.verify(access_token, TokenType::kAccess, to_unix_seconds(now));
-  if (!verified) return to_error(verified.error());
-  const auto user_id = parse_user_id(verified->subject);
-  if (!user_id) return Error(ErrorCode::kInvalidToken, "sub is not a user id");
-
-  auto session = state.store->find_session(verified->session_id);
+  auto principal = verify_access_token(state, access_token, now);
+  if (!principal) return principal;
+  auto session = state.store->find_session(principal->session_id);
   if (!session) return std::move(session).error();
-  if (!*session || (*session)->user_id != *user_id) return Error(ErrorCode::kSessionNotFound);
-  if ((*session)->status != SessionStatus::kActive) return Error(ErrorCode::kSessionNotActive);
-  // Past SESSION_MAX_AGE a session has ended whatever its status column says (W21).
-  if ((*session)->expires_at && *(*session)->expires_at <= now) {
-    return Error(ErrorCode::kSessionNotActive, "session expired");
-  }
-  return Principal{*user_id, verified->session_id, verified->jwt_id};
+  AUTHKIT_RETURN_IF_ERROR(check_session(*session ? &**session : nullptr, *principal, now));
+  return principal;
 }
 
 Result<MeResult> me(ServiceState& state, const Principal& principal) {
-  auto user = state.store->find_user_by_id(principal.user_id);
-  if (!user) return std::move(user).error();
-  auto session = state.store->find_session(principal.session_id);
-  if (!session) return std::move(session).error();
-  if (!*user || !*session) return Error(ErrorCode::kAuthContextNotFound);
-  User shown = std::move(**user);
-  shown.password_hash.clear();
-  return MeResult{std::move(shown), SessionInfo{std::move(**session), true}};
+  auto found = state.store->find_session_with_user(principal.session_id);
+  if (!found) return std::move(found).error();
+  if (!*found || (*found)->user.id != principal.user_id) {
+    return Error(ErrorCode::kAuthContextNotFound);
+  }
+  return me_result(std::move(**found));
+}
+
+Result<MeResult> authenticated_me(ServiceState& state, std::string_view header) {
+  auto token = bearer_token(header);
+  if (!token) return std::move(token).error();
+  const TimePoint now = state.now();
+  auto principal = verify_access_token(state, *token, now);
+  if (!principal) return std::move(principal).error();
+  // The bearer check and /me's own reads in one round trip: the session row comes with its user.
+  auto found = state.store->find_session_with_user(principal->session_id);
+  if (!found) return std::move(found).error();
+  AUTHKIT_RETURN_IF_ERROR(check_session(*found ? &(*found)->session : nullptr, *principal, now));
+  return me_result(std::move(**found));
 }
 
 Result<std::vector<SessionInfo>> list_sessions(ServiceState& state, const Principal& principal) {

@@ -1,6 +1,8 @@
 // Column-list rows to User, Session and RefreshToken.
 #include "storage/row_mapping.hpp"
 
+#include <span>
+
 namespace authkit {
 inline namespace v1 {
 namespace storage {
@@ -11,10 +13,11 @@ Error bad_row(std::string_view what) {
                "storage: unexpected " + std::string(what) + " row");
 }
 
-}  // namespace
+constexpr std::size_t kUserColumnCount = 6;
+constexpr std::size_t kSessionColumnCount = 14;
 
-Result<User> user_from_row(const SqlRow& row) {
-  if (row.size() != 6) return bad_row("user");
+Result<User> user_from_cells(std::span<const SqlCell> row) {
+  if (row.size() != kUserColumnCount) return bad_row("user");
   User u;
   u.id = as_int(row[0]);
   u.name = as_text(row[1]);
@@ -25,8 +28,8 @@ Result<User> user_from_row(const SqlRow& row) {
   return u;
 }
 
-Result<Session> session_from_row(const SqlRow& row) {
-  if (row.size() != 14) return bad_row("session");
+Result<Session> session_from_cells(std::span<const SqlCell> row) {
+  if (row.size() != kSessionColumnCount) return bad_row("session");
   Session s;
   s.id = as_text(row[0]);
   s.user_id = as_int(row[1]);
@@ -45,6 +48,22 @@ Result<Session> session_from_row(const SqlRow& row) {
   s.revoke_reason = as_opt_text(row[12]);
   s.compromised_at = as_opt_time(row[13]);
   return s;
+}
+
+}  // namespace
+
+Result<User> user_from_row(const SqlRow& row) { return user_from_cells(row); }
+
+Result<Session> session_from_row(const SqlRow& row) { return session_from_cells(row); }
+
+Result<SessionWithUser> session_with_user_from_row(const SqlRow& row) {
+  if (row.size() != kSessionColumnCount + kUserColumnCount) return bad_row("session with user");
+  const std::span<const SqlCell> cells(row);
+  auto session = session_from_cells(cells.first(kSessionColumnCount));
+  if (!session) return std::move(session).error();
+  auto user = user_from_cells(cells.subspan(kSessionColumnCount));
+  if (!user) return std::move(user).error();
+  return SessionWithUser{std::move(*session), std::move(*user)};
 }
 
 Result<RefreshToken> token_from_row(const SqlRow& row) {

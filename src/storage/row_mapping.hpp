@@ -13,6 +13,8 @@ namespace storage {
 Result<User> user_from_row(const SqlRow& row);
 Result<Session> session_from_row(const SqlRow& row);
 Result<RefreshToken> token_from_row(const SqlRow& row);
+// kSessionColumns followed by kUserColumns.
+Result<SessionWithUser> session_with_user_from_row(const SqlRow& row);
 
 }  // namespace storage
 }  // namespace v1

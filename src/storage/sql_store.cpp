@@ -250,6 +250,22 @@ Result<std::optional<Session>> SqlStore::find_session(std::string_view session_i
   });
 }
 
+Result<std::optional<SessionWithUser>> SqlStore::find_session_with_user(
+    std::string_view session_id) {
+  return guarded([&]() -> Result<std::optional<SessionWithUser>> {
+    std::optional<SessionWithUser> out;
+    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
+      auto row = first_row(s.exec(Stmt::kFindSessionWithUser, {param(session_id)}),
+                           &session_with_user_from_row);
+      if (!row) return row.error();
+      out = std::move(*row);
+      return {};
+    });
+    if (!r) return r.error();
+    return out;
+  });
+}
+
 Result<std::optional<Session>> SqlStore::find_session_for_user(UserId user_id,
                                                                std::string_view session_id) {
   return guarded([&]() -> Result<std::optional<Session>> {

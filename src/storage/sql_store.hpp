@@ -32,6 +32,8 @@ class SqlStore final : public Store {
 
   Result<CreatedSession> create_session(const NewSession& session) override;
   Result<std::optional<Session>> find_session(std::string_view session_id) override;
+  Result<std::optional<SessionWithUser>> find_session_with_user(
+      std::string_view session_id) override;
   Result<std::optional<Session>> find_session_for_user(UserId user_id,
                                                        std::string_view session_id) override;
   Result<std::vector<Session>> list_sessions(UserId user_id) override;

@@ -22,6 +22,7 @@ enum class Stmt : std::size_t {
   kInsertSession,             // $1 id $2 user $3 now $4 ua $5 ip $6 expires_at
   kInsertToken,               // $1 id $2 session $3 jti $4 hash $5 now $6 expires_at $7 parent
   kFindSession,               // $1 id → kSessionColumns
+  kFindSessionWithUser,       // $1 id → kSessionColumns then kUserColumns
   kLockSession,               // $1 id → kSessionColumns, row locked for the transaction
   kFindSessionForUser,        // $1 id $2 user → kSessionColumns
   kListSessions,              // $1 user → kSessionColumns, newest first, stable

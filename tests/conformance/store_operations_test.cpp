@@ -147,6 +147,32 @@ STORE_TEST("store: create_session is all or nothing (W8)") {
   CHECK_FALSE(AK_OK(store->find_refresh_token(s.first_token.jti)).has_value());
 }
 
+STORE_TEST("store: find_session_with_user reads the session and its owner in one") {
+  TestType backend;
+  auto store = backend.open();
+  auto alice = make_user(*store, "alice@test.dev");
+  make_user(*store, "bob@test.dev");  // a second user the join must not pick
+  auto created = make_session(*store, alice.id, kT0, {"agent/2.0", "10.0.0.7"});
+
+  auto found = AK_OK(store->find_session_with_user(created.session.id));
+  REQUIRE(found.has_value());
+  const auto alone = AK_OK(store->find_session(created.session.id));
+  REQUIRE(alone.has_value());
+  CHECK(found->session.id == alone->id);
+  CHECK(found->session.user_id == alice.id);
+  CHECK(found->session.status == alone->status);
+  CHECK(found->session.created_at == alone->created_at);
+  CHECK(found->session.created_from.ip_address == "10.0.0.7");
+  CHECK(found->session.last_seen_from.user_agent == "agent/2.0");
+  CHECK(found->user.id == alice.id);
+  CHECK(found->user.email == "alice@test.dev");
+  CHECK(found->user.name == alice.name);
+  CHECK(found->user.password_hash == alice.password_hash);
+  CHECK(found->user.created_at == alice.created_at);
+
+  CHECK_FALSE(AK_OK(store->find_session_with_user(authkit::crypto::random_uuid_v4())).has_value());
+}
+
 STORE_TEST("store: find_session_for_user only finds the user's own sessions") {
   TestType backend;
   auto store = backend.open();

@@ -292,9 +292,21 @@ CORE_TEST("core: the auth middleware's answers (checklist 9, 15)") {
   Harness<TestType> h;
   auto login = h.signup("mw@example.com");
   const auto ctx = h.ctx();
+  // GET /v1/auth/me's one-read path must answer exactly as the middleware does.
   const auto code = [&](std::string_view header) {
     auto r = h.service->authenticate(header, ctx);
-    return r ? std::string("OK") : std::string(to_string(r.error().code));
+    auto me = h.service->me(header, ctx);
+    if (r.ok() != me.ok()) return std::string("authenticate and me disagree");
+    if (!r) {
+      CHECK(std::string(to_string(me.error().code)) == std::string(to_string(r.error().code)));
+      CHECK(me.error().status == r.error().status);
+      return std::string(to_string(r.error().code));
+    }
+    CHECK(me->user.id == r->user_id);
+    CHECK(me->user.password_hash.empty());
+    CHECK(me->session.session.id == r->session_id);
+    CHECK(me->session.current);
+    return std::string("OK");
   };
   CHECK(code("") == "AUTHORIZATION_REQUIRED");
   CHECK(code("  \t ") == "AUTHORIZATION_REQUIRED");

@@ -221,6 +221,9 @@ class UnreachableStore final : public Store {
   Result<std::optional<Session>> find_session(std::string_view id) override {
     return inner_->find_session(id);
   }
+  Result<std::optional<SessionWithUser>> find_session_with_user(std::string_view id) override {
+    return inner_->find_session_with_user(id);
+  }
   Result<std::optional<Session>> find_session_for_user(UserId u, std::string_view id) override {
     return inner_->find_session_for_user(u, id);
   }

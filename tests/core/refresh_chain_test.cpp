@@ -56,6 +56,9 @@ CORE_TEST("core: a session ends at SESSION_MAX_AGE whatever its tokens say (W21)
   REQUIRE(refreshed);
   h.clock->advance(1min);
   CHECK(h.bearer(refreshed->access_token).error().code == ErrorCode::kSessionNotActive);
+  auto me = h.service->me("Bearer " + refreshed->access_token, h.ctx());
+  REQUIRE_FALSE(me);
+  CHECK(me.error().code == ErrorCode::kSessionNotActive);
   auto late = h.refresh(refreshed->refresh_token);
   REQUIRE_FALSE(late);
   CHECK(late.error().code == ErrorCode::kRefreshTokenExpired);

@@ -1,10 +1,15 @@
 """The /v1/auth routes over HTTP: the behaviour checklist of spec §15 and the server's deviations."""
+import base64
+import hashlib
+import hmac
+import json
 import re
+import time
 import uuid
 
 import pytest
 
-from conftest import BACKEND, Server
+from conftest import BACKEND, REFRESH_SECRET, Server
 
 PASSWORD = "strong-pass-123"
 UUID_ANY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -69,6 +74,60 @@ def test_refresh_and_replay(api):
     replay = api.post("/v1/auth/tokens/refresh", json={"refreshToken": auth["refreshToken"]})
     assert replay.status_code == 401 and error_code(replay) == "REFRESH_TOKEN_REUSED"
     me = api.get("/v1/auth/me", headers=bearer(auth["accessToken"]))
+    assert me.status_code == 401 and error_code(me) == "SESSION_NOT_ACTIVE"
+    # Spec §7.3: afterwards the rotated token and the replayed one both meet the compromise.
+    for token in (r.json()["refreshToken"], auth["refreshToken"]):
+        again = api.post("/v1/auth/tokens/refresh", json={"refreshToken": token})
+        assert again.status_code == 401 and error_code(again) == "SESSION_COMPROMISED"
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def resign(token, secret, **claims):
+    """`token` with some claims changed, signed again with `secret` (HS256)."""
+    header, payload, _ = token.split(".")
+    body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    body.update(claims)
+    signed = header + "." + b64url(json.dumps(body, separators=(",", ":")).encode())
+    mac = hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest()
+    return signed + "." + b64url(mac)
+
+
+def test_refresh_error_codes(api):
+    address, _ = register(api)
+    auth = login(api, address)
+    refresh = auth["refreshToken"]
+
+    def attempt(token):
+        return api.post("/v1/auth/tokens/refresh", json={"refreshToken": token})
+
+    r = attempt("not-a-jwt")
+    assert r.status_code == 401 and error_code(r) == "INVALID_TOKEN"
+    # Well signed, but no stored token has this jti (spec §7.3 step 2).
+    r = attempt(resign(refresh, REFRESH_SECRET, jti=str(uuid.uuid4())))
+    assert r.status_code == 401 and error_code(r) == "INVALID_REFRESH_TOKEN"
+    # The stored token, but claimed for another session.
+    r = attempt(resign(refresh, REFRESH_SECRET, sid=str(uuid.uuid4())))
+    assert r.status_code == 401 and error_code(r) == "INVALID_REFRESH_TOKEN"
+    r = api.post("/v1/auth/tokens/refresh", json={"refreshToken": ""})
+    assert r.status_code == 400 and error_code(r) == "INVALID_PAYLOAD"
+    # After logout the session is REVOKED (step 5).
+    assert api.post("/v1/auth/sessions/current/revoke",
+                    json={"refreshToken": refresh}).status_code == 204
+    r = attempt(refresh)
+    assert r.status_code == 401 and error_code(r) == "SESSION_REVOKED"
+
+
+def test_refresh_past_session_max_age(make_server):
+    s = make_server(SESSION_MAX_AGE="1s", RATE_LIMIT_MAX_REQUESTS="100000")
+    address, _ = register(s)
+    auth = login(s, address)
+    time.sleep(1.2)
+    r = s.post("/v1/auth/tokens/refresh", json={"refreshToken": auth["refreshToken"]})
+    assert r.status_code == 401 and error_code(r) == "REFRESH_TOKEN_EXPIRED"
+    me = s.get("/v1/auth/me", headers=bearer(auth["accessToken"]))
     assert me.status_code == 401 and error_code(me) == "SESSION_NOT_ACTIVE"
 
 
@@ -147,7 +206,8 @@ def test_invalid_credentials(api):
 
 def test_validation_details(api):
     r = api.post("/v1/auth/register", json={"name": [], "email": "bad", "password": "short"})
-    assert r.status_code == 400
+    assert r.status_code == 400 and error_code(r) == "INVALID_PAYLOAD"
+    assert r.json()["error"]["message"] == "invalid payload"
     assert r.json()["error"]["details"] == [
         {"path": "name", "message": "Invalid input: expected string, received array"},
         {"path": "name", "message": "name must have at least 2 characters"},
@@ -181,6 +241,26 @@ def test_rate_limit_headers(make_server):
     assert error_code(r) == "TOO_MANY_REQUESTS"
     assert int(r.headers["Retry-After"]) >= 1
     assert r.headers["RateLimit-Remaining"] == "0"
+
+
+def test_account_lock_after_failed_logins(make_server):
+    s = make_server(LOGIN_MAX_FAILURES_PER_ACCOUNT="2", RATE_LIMIT_MAX_REQUESTS="100000",
+                    TRUST_PROXY="1")
+    address, _ = register(s)
+    for i in range(2):
+        r = s.post("/v1/auth/sessions", json={"email": address, "password": "wrong-password"},
+                   headers={"X-Forwarded-For": f"198.51.100.{i + 1}"})
+        assert r.status_code == 401 and error_code(r) == "INVALID_CREDENTIALS"
+    # Locked for every caller, even with the right password and from a new address.
+    r = s.post("/v1/auth/sessions", json={"email": address.upper(), "password": PASSWORD},
+               headers={"X-Forwarded-For": "203.0.113.50"})
+    assert r.status_code == 429 and error_code(r) == "TOO_MANY_REQUESTS"
+    assert int(r.headers["Retry-After"]) >= 1
+    assert r.headers["RateLimit-Limit"] == "2"
+    assert r.headers["RateLimit-Remaining"] == "0"
+    # Another account is not affected.
+    other, _ = register(s)
+    login(s, other)
 
 
 def test_trusted_proxy_client_ip(make_server):

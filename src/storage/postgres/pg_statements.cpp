@@ -42,6 +42,11 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       "expires_at, parent_token_id) VALUES ($1, $2, $3, $4, 'ACTIVE', " AK_TS("$5") ", " AK_TS(
           "$6") ", $7)";
   at(Stmt::kFindSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1";
+  // Subqueries keep each column list unqualified (both tables have an `id`).
+  at(Stmt::kFindSessionWithUser) =
+      "SELECT * FROM (SELECT " AK_SESSION_COLS
+      " FROM sessions WHERE id = $1) AS s "
+      "JOIN (SELECT " AK_USER_COLS " FROM users) AS u ON u.id = s.user_id";
   // Every change of a session's tokens happens under this lock, so checks and writes of one
   // operation see a state no concurrent operation can change until commit (W10).
   at(Stmt::kLockSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1 FOR UPDATE";

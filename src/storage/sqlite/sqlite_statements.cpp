@@ -33,6 +33,11 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       "INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, created_at, "
       "expires_at, parent_token_id) VALUES (?1, ?2, ?3, ?4, 'ACTIVE', ?5, ?6, ?7)";
   at(Stmt::kFindSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ?1";
+  // Subqueries keep each column list unqualified (both tables have an `id`).
+  at(Stmt::kFindSessionWithUser) =
+      "SELECT * FROM (SELECT " AK_SESSION_COLS
+      " FROM sessions WHERE id = ?1) AS s "
+      "JOIN (SELECT " AK_USER_COLS " FROM users) AS u ON u.id = s.user_id";
   // BEGIN IMMEDIATE already excludes every other writer: no row lock is needed.
   at(Stmt::kLockSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ?1";
   at(Stmt::kFindSessionForUser) =

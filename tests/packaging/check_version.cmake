@@ -1,0 +1,23 @@
+# cmake -DVERSION_FILE=<authkitConfigVersion.cmake> -P check_version.cmake
+# Asks the version file what find_package(authkit <v>) would ask and checks its answers.
+function(compatible request out)
+  set(PACKAGE_FIND_NAME authkit)
+  set(PACKAGE_FIND_VERSION ${request})
+  string(REPLACE "." ";" parts ${request})
+  list(GET parts 0 PACKAGE_FIND_VERSION_MAJOR)
+  list(GET parts 1 PACKAGE_FIND_VERSION_MINOR)
+  set(PACKAGE_FIND_VERSION_PATCH 0)
+  set(PACKAGE_FIND_VERSION_COUNT 2)
+  include(${VERSION_FILE})
+  set(${out} ${PACKAGE_VERSION_COMPATIBLE} PARENT_SCOPE)
+endfunction()
+
+foreach(case IN ITEMS "1.0;TRUE" "0.9;FALSE" "2.0;FALSE" "1.99;FALSE")
+  list(GET case 0 request)
+  list(GET case 1 expected)
+  compatible(${request} answer)
+  if(NOT "${answer}" STREQUAL expected)
+    message(FATAL_ERROR "find_package(authkit ${request}): compatible=${answer}, expected ${expected}")
+  endif()
+endforeach()
+message(STATUS "authkitConfigVersion.cmake: SameMajorVersion answers as expected")
