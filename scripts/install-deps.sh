@@ -18,6 +18,8 @@ packages=(
   libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
+  # C ABI and bindings: SWIG + Python headers, the ABI baseline check, the leak check
+  swig python3-dev abigail-tools valgrind
   # packaging: CPack's .deb (dpkg-shlibdeps, file), lintian, nginx (+ curl) on the proxy example with a
   # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
   dpkg-dev file lintian nginx openssl curl systemd python3-yaml

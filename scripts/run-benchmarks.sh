@@ -20,5 +20,8 @@ echo "-- pgbench -S, 8 clients (reference)"
 echo "== rate limiting (docs/benchmarks/ratelimit.md)"
 "$here/bench/ratelimit_bench.sh" "$build"
 
+echo "== bindings (docs/benchmarks/bindings.md)"
+"$here/bench/bindings_bench.sh" "$build"
+
 echo "== server (docs/benchmarks/server.md)"
 "$here/bench/server_bench.sh" "$build"
