@@ -33,6 +33,25 @@ Result<Principal> authenticate(ak_service* svc, const ak_request_context* ctx,
   return svc->rep->authenticate_token(access_token, context_of(ctx));
 }
 
+// A protected call that answers JSON, as a REST route behind the auth middleware: the arguments
+// checked, the token authenticated, then `respond` turns the principal into the body.
+template <class Respond>
+ak_status protected_json(ak_service* svc, const ak_request_context* ctx, const char* access_token,
+                         char** out_json, Respond respond) noexcept {
+  clear(out_json);
+  return guard(svc, ctx, [&]() -> Result<void> {
+    if (!svc) return null_argument("svc");
+    if (!access_token) return null_argument("access_token");
+    if (!out_json) return null_argument("out_json");
+    auto principal = authenticate(svc, ctx, access_token);
+    if (!principal) return principal.error();
+    auto body = respond(*principal);
+    if (!body) return body.error();
+    *out_json = to_c_string(*body);
+    return {};
+  });
+}
+
 }  // namespace
 
 extern "C" ak_status ak_service_migrate(ak_service* svc, char** out_json) noexcept {
@@ -153,48 +172,29 @@ extern "C" ak_status ak_session_revoke_current(ak_service* svc, const ak_request
 
 extern "C" ak_status ak_token_authenticate(ak_service* svc, const ak_request_context* ctx,
                                            const char* access_token, char** out_json) noexcept {
-  clear(out_json);
-  return guard(svc, ctx, [&]() -> Result<void> {
-    if (!svc) return null_argument("svc");
-    if (!access_token) return null_argument("access_token");
-    if (!out_json) return null_argument("out_json");
-    auto principal = authenticate(svc, ctx, access_token);
-    if (!principal) return principal.error();
-    *out_json = to_c_string(principal_json(*principal));
-    return {};
-  });
+  return protected_json(
+      svc, ctx, access_token, out_json,
+      [](const Principal& p) -> Result<std::string> { return principal_json(p); });
 }
 
 extern "C" ak_status ak_user_me(ak_service* svc, const ak_request_context* ctx,
                                 const char* access_token, char** out_json) noexcept {
-  clear(out_json);
-  return guard(svc, ctx, [&]() -> Result<void> {
-    if (!svc) return null_argument("svc");
-    if (!access_token) return null_argument("access_token");
-    if (!out_json) return null_argument("out_json");
-    auto principal = authenticate(svc, ctx, access_token);
-    if (!principal) return principal.error();
-    auto me = svc->rep->me(*principal, context_of(ctx));
-    if (!me) return me.error();
-    *out_json = to_c_string(authkit::json::me_response(*me));
-    return {};
-  });
+  return protected_json(svc, ctx, access_token, out_json,
+                        [&](const Principal& p) -> Result<std::string> {
+                          auto me = svc->rep->me(p, context_of(ctx));
+                          if (!me) return me.error();
+                          return authkit::json::me_response(*me);
+                        });
 }
 
 extern "C" ak_status ak_session_list(ak_service* svc, const ak_request_context* ctx,
                                      const char* access_token, char** out_json) noexcept {
-  clear(out_json);
-  return guard(svc, ctx, [&]() -> Result<void> {
-    if (!svc) return null_argument("svc");
-    if (!access_token) return null_argument("access_token");
-    if (!out_json) return null_argument("out_json");
-    auto principal = authenticate(svc, ctx, access_token);
-    if (!principal) return principal.error();
-    auto sessions = svc->rep->list_sessions(*principal, context_of(ctx));
-    if (!sessions) return sessions.error();
-    *out_json = to_c_string(authkit::json::sessions_response(*sessions));
-    return {};
-  });
+  return protected_json(svc, ctx, access_token, out_json,
+                        [&](const Principal& p) -> Result<std::string> {
+                          auto sessions = svc->rep->list_sessions(p, context_of(ctx));
+                          if (!sessions) return sessions.error();
+                          return authkit::json::sessions_response(*sessions);
+                        });
 }
 
 extern "C" ak_status ak_session_revoke(ak_service* svc, const ak_request_context* ctx,

@@ -91,7 +91,8 @@ AK_API void ak_request_context_destroy(ak_request_context* ctx) AK_NOEXCEPT;
 
 /*
  * A service opened on `cfg` (NULL: the process environment alone): the database is opened and
- * migrated, the rate limiter chosen, one password hash made. On failure *out is NULL and
+ * migrated (with MIGRATE_ON_START false: checked, AK_ERR_UNAVAILABLE when migrations are
+ * pending), the rate limiter chosen, one password hash made. On failure *out is NULL and
  * ak_service_errmsg(NULL) tells why (INVALID_CONFIGURATION lists every bad variable).
  */
 AK_API ak_status ak_service_create(const ak_config* cfg, ak_service** out) AK_NOEXCEPT;
