@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # authkit-server image. Every RUN calls a script that `make test` runs too (scripts/install-deps.sh,
 # scripts/build-release.sh, packaging/docker/install-debs.sh --simulate), and
-# tests/packaging/dockerfile.sh fails if a RUN does anything else: there is no Docker engine in
+# tests/packaging/dockerfile_check.py fails if a RUN does anything else: there is no Docker engine in
 # CI, so this file is kept honest through its scripts. Review: docs/packaging.md.
 
 # --- build: the CI toolchain, the release build and its .deb packages.
