@@ -107,6 +107,10 @@ struct AUTHKIT_API Config {
   // MIGRATE_ON_START: AuthService::open applies pending migrations; false: it refuses to start
   // on a schema that is behind (apply them with Store::migrate / `authkit-server migrate`).
   bool migrate_on_start = true;
+  // DATABASE_POOL_SIZE: database connections AuthService::open's store keeps at most (PostgreSQL
+  // pool; SQLite connections). An operation waits for a free one, so the server's HTTP_THREADS
+  // beyond this many queue for the database rather than fail.
+  std::size_t database_pool_size = 8;
 
   // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
   std::size_t http_threads = default_http_threads();      // HTTP_THREADS

@@ -71,6 +71,7 @@ constexpr std::string_view kVariables[] = {
     "SHUTDOWN_TIMEOUT_MS",
     "PURGE_INTERVAL",
     "MIGRATE_ON_START",
+    "DATABASE_POOL_SIZE",
 };
 // Rules that relate two variables come after every single-variable issue.
 constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
@@ -494,6 +495,8 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
   config.purge_interval = reader.duration("PURGE_INTERVAL", config.purge_interval);
   config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
+  config.database_pool_size = static_cast<std::size_t>(reader.integer(
+      "DATABASE_POOL_SIZE", static_cast<std::int64_t>(config.database_pool_size), {1, true}, 1000));
 
   config.http_threads = static_cast<std::size_t>(reader.integer(
       "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, 4096));

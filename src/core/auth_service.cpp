@@ -103,6 +103,7 @@ Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDep
     if (!deps.store) {
       StoreOptions options;
       options.migrate_on_open = config.migrate_on_start;
+      options.pool_size = config.database_pool_size;
       options.clock = deps.clock;
       options.logger = deps.logger;
       auto store = open_store(config.database_url, std::move(options));

@@ -856,6 +856,15 @@ TEST_CASE("config: MIGRATE_ON_START", "[config]") {
               "Invalid input: expected boolean, received string");
 }
 
+TEST_CASE("config: DATABASE_POOL_SIZE", "[config]") {
+  CHECK(load_ok(valid_env()).database_pool_size == 8);
+  CHECK(load_ok(with(valid_env(), "DATABASE_POOL_SIZE", "32")).database_pool_size == 32);
+  check_issue(with(valid_env(), "DATABASE_POOL_SIZE", "0"), "DATABASE_POOL_SIZE",
+              "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "DATABASE_POOL_SIZE", "1001"), "DATABASE_POOL_SIZE",
+              "Too big: expected number to be <=1000");
+}
+
 TEST_CASE("config: PURGE_INTERVAL", "[config]") {
   CHECK(load_ok(valid_env()).purge_interval == std::chrono::hours(1));
   CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", "0")).purge_interval == Duration(0));
