@@ -3,7 +3,8 @@
 # connections: GET /health beside GET /v1/auth/me with a valid token, on SQLite and (when
 # AUTHKIT_TEST_POSTGRES_URL is set, e.g. under scripts/with-services.sh) on PostgreSQL.
 # The difference between the two routes is the library's cost per authenticated request.
-# BENCH_DURATION (default 5s) per route and round, BENCH_ROUNDS (default 3) alternating rounds.
+# BENCH_DURATION (default 5s) per route and round, BENCH_ROUNDS (default 3) alternating rounds;
+# DATABASE_POOL_SIZE, when set, reaches the server.
 set -euo pipefail
 build=${1:-build/bench}
 server="$build/examples/server/authkit-server"
@@ -45,6 +46,7 @@ run_against() {
     ACCESS_TOKEN_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(48))')" \
     REFRESH_TOKEN_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(48))')" \
     RATE_LIMIT_MAX_REQUESTS=1000000 ARGON2_OPSLIMIT=1 ARGON2_MEMLIMIT=8192 \
+    ${DATABASE_POOL_SIZE:+DATABASE_POOL_SIZE=$DATABASE_POOL_SIZE} \
     "$server" > "$work/server-$label.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
