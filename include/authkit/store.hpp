@@ -147,7 +147,8 @@ class AUTHKIT_API Store {
   // migration's checksum differs from the embedded one.
   virtual Result<MigrationReport> migrate() = 0;
   // The versions of the embedded migrations not yet applied, oldest first (empty: up to date).
-  // Checks what is applied as migrate() does (unknown versions, checksums) but changes nothing.
+  // Checks what is applied as migrate() does (unknown versions, checksums) and applies nothing;
+  // its only write is the empty bookkeeping table, created when missing.
   virtual Result<std::vector<int>> pending_migrations() = 0;
   // One round trip to the database.
   virtual Result<void> ping() = 0;

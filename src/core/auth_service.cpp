@@ -47,6 +47,18 @@ Result<void> check_config(const Config& config) {
   return {};
 }
 
+// With MIGRATE_ON_START off, a schema that is behind stops the start instead of failing requests.
+Result<void> require_current_schema(Store& store) {
+  auto pending = store.pending_migrations();
+  if (!pending) return std::move(pending).error();
+  if (pending->empty()) return {};
+  return Error(ErrorCode::kServiceUnavailable,
+               "the database schema is behind: " + std::to_string(pending->size()) +
+                   " migration(s) pending (first: " + std::to_string(pending->front()) +
+                   "); apply them with `authkit-server migrate` (Store::migrate) or set "
+                   "MIGRATE_ON_START=true");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceDependencies deps) {
@@ -81,22 +93,6 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceD
     return Error(ErrorCode::kInternalServerError, e.what());
   }
 }
-
-namespace {
-
-// With MIGRATE_ON_START off, a schema that is behind stops the start instead of failing requests.
-Result<void> require_current_schema(Store& store) {
-  auto pending = store.pending_migrations();
-  if (!pending) return std::move(pending).error();
-  if (pending->empty()) return {};
-  return Error(ErrorCode::kServiceUnavailable,
-               "the database schema is behind: " + std::to_string(pending->size()) +
-                   " migration(s) pending (first: " + std::to_string(pending->front()) +
-                   "); apply them with `authkit-server migrate` (Store::migrate) or set "
-                   "MIGRATE_ON_START=true");
-}
-
-}  // namespace
 
 Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDependencies deps) {
   try {
