@@ -183,29 +183,13 @@ Result<User> SqlStore::create_user(const NewUser& user) {
 
 Result<std::optional<User>> SqlStore::find_user_by_email(std::string_view email) {
   return guarded([&]() -> Result<std::optional<User>> {
-    std::optional<User> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindUserByEmail, {param(email)}), &user_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindUserByEmail, {param(email)}), &user_from_row);
   });
 }
 
 Result<std::optional<User>> SqlStore::find_user_by_id(UserId id) {
   return guarded([&]() -> Result<std::optional<User>> {
-    std::optional<User> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindUserById, {param(id)}), &user_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindUserById, {param(id)}), &user_from_row);
   });
 }
 
@@ -262,89 +246,41 @@ Result<CreatedSession> SqlStore::create_session(const NewSession& session) {
 
 Result<std::optional<Session>> SqlStore::find_session(std::string_view session_id) {
   return guarded([&]() -> Result<std::optional<Session>> {
-    std::optional<Session> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindSession, {param(session_id)}), &session_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindSession, {param(session_id)}), &session_from_row);
   });
 }
 
 Result<std::optional<SessionWithUser>> SqlStore::find_session_with_user(
     std::string_view session_id) {
   return guarded([&]() -> Result<std::optional<SessionWithUser>> {
-    std::optional<SessionWithUser> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindSessionWithUser, {param(session_id)}),
-                           &session_with_user_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindSessionWithUser, {param(session_id)}),
+                     &session_with_user_from_row);
   });
 }
 
 Result<std::optional<Session>> SqlStore::find_session_for_user(UserId user_id,
                                                                std::string_view session_id) {
   return guarded([&]() -> Result<std::optional<Session>> {
-    std::optional<Session> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindSessionForUser, {param(session_id), param(user_id)}),
-                           &session_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindSessionForUser, {param(session_id), param(user_id)}),
+                     &session_from_row);
   });
 }
 
 Result<std::vector<Session>> SqlStore::list_sessions(UserId user_id) {
   return guarded([&]() -> Result<std::vector<Session>> {
-    std::vector<Session> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto rows = all_rows(s.exec(Stmt::kListSessions, {param(user_id)}), &session_from_row);
-      if (!rows) return rows.error();
-      out = std::move(*rows);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return all_rows(driver_->read(Stmt::kListSessions, {param(user_id)}), &session_from_row);
   });
 }
 
 Result<std::optional<RefreshToken>> SqlStore::find_refresh_token(std::string_view jti) {
   return guarded([&]() -> Result<std::optional<RefreshToken>> {
-    std::optional<RefreshToken> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kFindTokenByJti, {param(jti)}), &token_from_row);
-      if (!row) return row.error();
-      out = std::move(*row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return first_row(driver_->read(Stmt::kFindTokenByJti, {param(jti)}), &token_from_row);
   });
 }
 
 Result<std::vector<RefreshToken>> SqlStore::list_refresh_tokens(std::string_view session_id) {
   return guarded([&]() -> Result<std::vector<RefreshToken>> {
-    std::vector<RefreshToken> out;
-    auto r = driver_->run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
-      auto rows = all_rows(s.exec(Stmt::kListTokens, {param(session_id)}), &token_from_row);
-      if (!rows) return rows.error();
-      out = std::move(*rows);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    return all_rows(driver_->read(Stmt::kListTokens, {param(session_id)}), &token_from_row);
   });
 }
 

@@ -4,14 +4,17 @@
 #include <libpq-fe.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "backends.hpp"
+#include "storage/postgres/pg_driver.hpp"
 #include "store_helpers.hpp"
 
 using namespace authkit_test;
@@ -221,4 +224,111 @@ TEST_CASE("postgres: timestamps are timestamptz in UTC, to the millisecond", "[s
   CHECK(std::string(PQgetvalue(r, 0, 1)) == "timestamp with time zone");
   PQclear(r);
   PQfinish(c);
+}
+
+namespace {
+
+authkit::storage::PgDriver& pg_driver(authkit::Store& store) {
+  return dynamic_cast<authkit::storage::PgDriver&>(
+      dynamic_cast<authkit::storage::SqlStore&>(store).driver());
+}
+
+// Runs `sql` on a connection of its own; returns the first cell of its result.
+std::string query_value(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+  std::string value = ok ? PQgetvalue(r, 0, 0) : PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) FAIL("query failed: " << value);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("postgres: a read that fails inside a batch gets its error, the others their rows",
+          "[store][postgres]") {
+  using authkit::storage::PendingRead;
+  using authkit::storage::SqlParam;
+  using authkit::storage::Stmt;
+  Postgres backend;
+  auto store = backend.open();
+  const auto a = make_user(*store, "batch-a@test.dev");
+  const auto b = make_user(*store, "batch-b@test.dev");
+  const SqlParam id_a = a.id;
+  const SqlParam not_an_id = std::string_view("not-a-number");  // bigint input syntax: 22P02
+  const SqlParam id_b = b.id;
+  const SqlParam email_b = std::string_view(b.email);
+  // One pipeline: the failure aborts the reads after it, which must be sent again.
+  PendingRead first{Stmt::kFindUserById, {&id_a, 1}, std::nullopt};
+  PendingRead failing{Stmt::kFindUserById, {&not_an_id, 1}, std::nullopt};
+  PendingRead after{Stmt::kFindUserById, {&id_b, 1}, std::nullopt};
+  PendingRead last{Stmt::kFindUserByEmail, {&email_b, 1}, std::nullopt};
+  std::array<PendingRead*, 4> batch{&first, &failing, &after, &last};
+  pg_driver(*store).run_reads(batch);
+
+  for (const PendingRead* read : batch) REQUIRE(read->result.has_value());
+  REQUIRE(first.result->ok());
+  REQUIRE((*first.result)->rows.size() == 1);
+  CHECK(authkit::storage::as_int((*first.result)->rows[0][0]) == a.id);
+  REQUIRE_FALSE(failing.result->ok());
+  CHECK(failing.result->error().code == ErrorCode::kInvalidPayload);
+  REQUIRE(after.result->ok());
+  REQUIRE((*after.result)->rows.size() == 1);
+  CHECK(authkit::storage::as_int((*after.result)->rows[0][0]) == b.id);
+  REQUIRE(last.result->ok());
+  REQUIRE((*last.result)->rows.size() == 1);
+  CHECK(authkit::storage::as_text((*last.result)->rows[0][2]) == b.email);
+  // The connection went back to the pool out of pipeline mode, fit for anything.
+  CHECK(AK_OK(store->find_user_by_id(a.id))->email == a.email);
+  auto created = make_session(*store, a.id);
+  CHECK(AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 1s)))
+            .outcome == RotateOutcome::kRotated);
+}
+
+TEST_CASE("postgres: reads whose backend is terminated mid-batch are answered on a fresh one",
+          "[store][postgres]") {
+  Postgres backend;
+  // The store's connections carry a name of their own, so that only they are terminated.
+  const std::string app = "ak_" + authkit::crypto::random_uuid_v4().substr(0, 8);
+  auto store = open_or_fail(backend.url() + "&application_name=" + app, {}, true);
+  constexpr int kReaders = 8;
+  std::vector<authkit::User> users;
+  for (int i = 0; i < kReaders; ++i)
+    users.push_back(make_user(*store, "storm" + std::to_string(i) + "@test.dev"));
+
+  std::atomic<bool> done{false};
+  std::atomic<int> answered{0};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < kReaders; ++t) {
+    readers.emplace_back([&, t] {
+      const auto& user = users[static_cast<std::size_t>(t)];
+      while (!done) {
+        auto found = store->find_user_by_id(user.id);
+        if (found.ok() && found->has_value() && (*found)->email == user.email) {
+          ++answered;
+        } else if (found.ok() || found.error().code != ErrorCode::kServiceUnavailable) {
+          ++wrong;  // a wrong row, or an error other than "try again"
+        }
+      }
+    });
+  }
+  int terminated = 0;
+  for (int round = 0; round < 10; ++round) {
+    std::this_thread::sleep_for(30ms);
+    terminated +=
+        std::stoi(query_value(backend.url(),
+                              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = '" +
+                                  app + "'"));
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  CHECK(terminated > 0);
+  CHECK(answered > 0);
+  CHECK(wrong == 0);
+  CHECK(AK_OK(store->find_user_by_id(users[0].id))->email == users[0].email);
 }

@@ -304,3 +304,35 @@ STORE_TEST("store: a rotation racing a revocation never leaves an ACTIVE token b
   }
   check_invariants(*store, {user.id});
 }
+
+STORE_TEST("store: concurrent reads each get their own rows, and see the writes made before them") {
+  TestType backend;
+  auto store = backend.open();
+  std::vector<authkit::User> users;
+  std::vector<authkit::Session> sessions;
+  for (int i = 0; i < kThreads; ++i) {
+    users.push_back(make_user(*store, "reader" + std::to_string(i) + "@test.dev"));
+    sessions.push_back(make_session(*store, users.back().id).session);
+  }
+  constexpr int kReads = 200;
+  std::atomic<int> wrong{0};
+  race(kThreads, [&](int t) {
+    const auto i = static_cast<std::size_t>(t);
+    for (int n = 0; n < kReads; ++n) {
+      // Halfway, each thread revokes its own session: every read after that must see it.
+      if (n == kReads / 2) {
+        auto revoked = store->revoke_session(users[i].id, sessions[i].id, kT0 + 1s);
+        if (!revoked.ok() || !*revoked) ++wrong;
+      }
+      auto found = store->find_session_with_user(sessions[i].id);
+      const auto expected = n < kReads / 2 ? SessionStatus::kActive : SessionStatus::kRevoked;
+      if (!found.ok() || !found->has_value() || (*found)->user.email != users[i].email ||
+          (*found)->session.id != sessions[i].id || (*found)->session.status != expected) {
+        ++wrong;
+      }
+      auto by_id = store->find_user_by_id(users[i].id);
+      if (!by_id.ok() || !by_id->has_value() || (*by_id)->email != users[i].email) ++wrong;
+    }
+  });
+  CHECK(wrong == 0);
+}

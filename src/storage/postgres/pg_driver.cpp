@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +17,10 @@ namespace storage {
 namespace {
 
 constexpr std::size_t kDefaultConnections = 8;
+// One read batch in flight per this many pooled connections (at least one). Fewer batches carry
+// more reads each, and one pipeline serves tens of thousands of reads a second; the rest of the
+// pool stays free for write transactions.
+constexpr std::size_t kConnectionsPerReadBatch = 8;
 constexpr int kMaxAttempts = 3;
 // pg_advisory_xact_lock key of migrate(): "authkit" in ASCII, any constant would do.
 constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(27413465684273524)";
@@ -53,59 +58,22 @@ class PgConnection final : public SqlSession {
   void clear_failure() { last_failure_ = Failure::kNone; }
 
   Result<SqlResult> exec(Stmt statement, std::span<const SqlParam> params) override {
-    const auto index = static_cast<std::size_t>(statement);
-    const std::string name = "ak" + std::to_string(index);
-    if (!prepared_.at(index)) {
-      const std::string sql(postgres_statements()[index]);
-      PgResult r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-      if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(r.get(), "prepare");
-      prepared_[index] = true;
-    }
-    // Text format: libpq wants NUL-terminated strings (text never holds NUL: checked above us).
-    std::vector<std::string> storage(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      if (const auto* v = std::get_if<std::int64_t>(&params[i])) {
-        storage[i] = std::to_string(*v);
-        values[i] = storage[i].c_str();
-      } else if (const auto* t = std::get_if<std::string_view>(&params[i])) {
-        storage[i] = std::string(*t);
-        values[i] = storage[i].c_str();
-      }
-    }
-    PgResult r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+    AUTHKIT_RETURN_IF_ERROR(prepare(statement));
+    const TextParams text(params);
+    PgResult r(PQexecPrepared(conn_, statement_name(statement).c_str(), text.count(), text.values(),
                               nullptr, nullptr, 0));
-    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(r.get(), "exec");
-    SqlResult out;
-    const int rows = PQntuples(r.get());
-    const int cols = PQnfields(r.get());
-    out.rows.reserve(static_cast<std::size_t>(rows));
-    for (int i = 0; i < rows; ++i) {
-      SqlRow row;
-      row.reserve(static_cast<std::size_t>(cols));
-      for (int c = 0; c < cols; ++c) {
-        if (PQgetisnull(r.get(), i, c)) {
-          row.emplace_back(std::monostate{});
-          continue;
-        }
-        const char* v = PQgetvalue(r.get(), i, c);
-        switch (PQftype(r.get(), c)) {
-          case 20:  // int8
-          case 21:  // int2
-          case 23:  // int4
-            row.emplace_back(std::int64_t{std::strtoll(v, nullptr, 10)});
-            break;
-          default:
-            row.emplace_back(std::string(v, static_cast<std::size_t>(PQgetlength(r.get(), i, c))));
-        }
-      }
-      out.rows.push_back(std::move(row));
-    }
-    const char* affected = PQcmdTuples(r.get());
-    if (affected != nullptr && *affected != '\0')
-      out.affected = std::strtoll(affected, nullptr, 10);
-    return out;
+    return to_sql_result(r.get());
+  }
+
+  // Runs each read that has no result yet as a statement of its own, all in one round trip
+  // (libpq's pipeline mode), and answers every one. Fails only when the connection itself did,
+  // leaving the reads it could not answer for a retry on another connection.
+  Result<void> exec_reads(std::span<PendingRead* const> reads) {
+    // A failed read aborts the reads after it up to the Sync: they go again in the next pass.
+    // Each pass answers at least the first read it sends, so this ends.
+    while (std::any_of(reads.begin(), reads.end(), [](const PendingRead* r) { return !r->result; }))
+      AUTHKIT_RETURN_IF_ERROR(pipeline_pass(reads));
+    return {};
   }
 
   Result<void> exec_script(std::string_view sql) override {
@@ -117,6 +85,130 @@ class PgConnection final : public SqlSession {
   }
 
  private:
+  // libpq wants parameters as NUL-terminated text (text never holds NUL: checked above us).
+  class TextParams {
+   public:
+    explicit TextParams(std::span<const SqlParam> params)
+        : storage_(params.size()), values_(params.size(), nullptr) {
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        if (const auto* v = std::get_if<std::int64_t>(&params[i])) {
+          storage_[i] = std::to_string(*v);
+          values_[i] = storage_[i].c_str();
+        } else if (const auto* t = std::get_if<std::string_view>(&params[i])) {
+          storage_[i] = std::string(*t);
+          values_[i] = storage_[i].c_str();
+        }
+      }
+    }
+    int count() const { return static_cast<int>(values_.size()); }
+    const char* const* values() const { return values_.data(); }
+
+   private:
+    std::vector<std::string> storage_;
+    std::vector<const char*> values_;  // nullptr for SQL NULL
+  };
+
+  static std::string statement_name(Stmt statement) {
+    return "ak" + std::to_string(static_cast<std::size_t>(statement));
+  }
+
+  // Prepares the statement on this connection the first time it is used here.
+  Result<void> prepare(Stmt statement) {
+    const auto index = static_cast<std::size_t>(statement);
+    if (prepared_.at(index)) return {};
+    const std::string sql(postgres_statements()[index]);
+    PgResult r(PQprepare(conn_, statement_name(statement).c_str(), sql.c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(r.get(), "prepare");
+    prepared_[index] = true;
+    return {};
+  }
+
+  Result<SqlResult> to_sql_result(PGresult* r) {
+    const auto status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(r, "exec");
+    SqlResult out;
+    const int rows = PQntuples(r);
+    const int cols = PQnfields(r);
+    out.rows.reserve(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) {
+      SqlRow row;
+      row.reserve(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) {
+        if (PQgetisnull(r, i, c)) {
+          row.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* v = PQgetvalue(r, i, c);
+        switch (PQftype(r, c)) {
+          case 20:  // int8
+          case 21:  // int2
+          case 23:  // int4
+            row.emplace_back(std::int64_t{std::strtoll(v, nullptr, 10)});
+            break;
+          default:
+            row.emplace_back(std::string(v, static_cast<std::size_t>(PQgetlength(r, i, c))));
+        }
+      }
+      out.rows.push_back(std::move(row));
+    }
+    const char* affected = PQcmdTuples(r);
+    if (affected != nullptr && *affected != '\0')
+      out.affected = std::strtoll(affected, nullptr, 10);
+    return out;
+  }
+
+  // One pipeline: every unanswered read, then one Sync (several statements, one round trip; in
+  // READ COMMITTED each statement still takes its own snapshot). Blocking mode cannot deadlock
+  // here: a batch's statements are a few kilobytes at most, so they never fill the socket while
+  // the server waits for us to read its results.
+  Result<void> pipeline_pass(std::span<PendingRead* const> reads) {
+    std::array<PendingRead*, ReadCoalescer::kMaxBatch> in_pipeline{};
+    std::size_t sent = 0;
+    for (PendingRead* read : reads) {
+      if (read->result) continue;
+      if (auto prepared = prepare(read->statement); !prepared) {
+        if (lost()) return prepared;
+        read->result = prepared.error();
+      }
+    }
+    if (PQenterPipelineMode(conn_) != 1) return broken("enter pipeline mode");
+    for (PendingRead* read : reads) {
+      if (read->result || sent == in_pipeline.size()) continue;
+      const TextParams text(read->params);
+      if (PQsendQueryPrepared(conn_, statement_name(read->statement).c_str(), text.count(),
+                              text.values(), nullptr, nullptr, 0) != 1) {
+        return broken("send");
+      }
+      in_pipeline[sent++] = read;
+    }
+    if (PQpipelineSync(conn_) != 1) return broken("sync");
+    for (std::size_t i = 0; i < sent; ++i) {
+      PgResult r(PQgetResult(conn_));
+      if (!r) return broken("missing result");
+      const auto status = PQresultStatus(r.get());
+      if (status == PGRES_PIPELINE_ABORTED && i == 0) return broken("aborted before any error");
+      if (status != PGRES_PIPELINE_ABORTED) {
+        auto result = to_sql_result(r.get());
+        if (!result && lost()) return result.error();
+        in_pipeline[i]->result = std::move(result);
+      }
+      // Each statement's results end with a null.
+      while (PgResult(PQgetResult(conn_))) {
+      }
+    }
+    PgResult sync(PQgetResult(conn_));
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) return broken("sync result");
+    if (PQexitPipelineMode(conn_) != 1) return broken("exit pipeline mode");
+    return {};
+  }
+
+  // A pipeline left in a state this code does not expect: the connection is not reused.
+  Error broken(std::string_view what) {
+    Error e = fail(nullptr, std::string("pipeline ") + std::string(what));
+    last_failure_ = Failure::kConnectionLost;
+    return e;
+  }
+
   // Maps a failed result to an Error and remembers how it may be handled. The diagnostic holds
   // the server's primary message and SQLSTATE only: DETAIL may quote values (hashes, emails).
   Error fail(PGresult* r, std::string_view what) {
@@ -163,7 +255,9 @@ PgDriver::PgDriver(std::string url, const StoreOptions& options)
     : url_(std::move(url)),
       options_(options),
       max_connections_(options.pool_size == 0 ? kDefaultConnections : options.pool_size),
-      migrations_(postgres_migrations()) {}
+      migrations_(postgres_migrations()),
+      reads_(max_connections_ / kConnectionsPerReadBatch,
+             [this](std::span<PendingRead* const> reads) { run_reads(reads); }) {}
 
 PgDriver::~PgDriver() = default;
 
@@ -305,6 +399,29 @@ Result<void> PgDriver::run(TxKind kind, const std::function<Result<void>(SqlSess
     // A lost connection at COMMIT leaves the outcome unknown: report it rather than redo it.
     if (conn.last_failure() == Failure::kRetryable && attempt < kMaxAttempts) continue;
     return committed;
+  }
+}
+
+Result<SqlResult> PgDriver::read(Stmt statement, std::span<const SqlParam> params) {
+  return reads_.read(statement, params);
+}
+
+void PgDriver::run_reads(std::span<PendingRead* const> reads) {
+  for (int attempt = 1;; ++attempt) {
+    auto conn = acquire();
+    if (!conn) {
+      for (PendingRead* read : reads)
+        if (!read->result) read->result = conn.error();
+      return;
+    }
+    auto done = (*conn)->exec_reads(reads);
+    release(std::move(*conn));
+    if (done) return;
+    if (attempt == kMaxAttempts) {
+      for (PendingRead* read : reads)
+        if (!read->result) read->result = done.error();
+      return;
+    }
   }
 }
 

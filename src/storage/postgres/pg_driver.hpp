@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "authkit/store.hpp"
+#include "storage/read_coalescer.hpp"
 #include "storage/sql_driver.hpp"
 
 namespace authkit {
@@ -21,7 +22,9 @@ class PgConnection;
 // Thread-safe. At most pool_size connections; an operation waits at most acquire_timeout for
 // one, then fails with kServiceUnavailable. A connection that lost its server is dropped along
 // with every idle connection of its generation (after a server restart they are all dead), and
-// the operation is retried on a fresh connection unless the loss hit its COMMIT.
+// the operation is retried on a fresh connection unless the loss hit its COMMIT. Concurrent
+// reads go out together, in one round trip per batch (ReadCoalescer, libpq's pipeline mode),
+// on one connection per eight of the pool.
 class PgDriver final : public SqlDriver {
  public:
   // Connects once, so that a wrong URL or an unreachable server is reported here.
@@ -29,6 +32,8 @@ class PgDriver final : public SqlDriver {
   ~PgDriver() override;
 
   Result<void> run(TxKind kind, const std::function<Result<void>(SqlSession&)>& body) override;
+  using SqlDriver::read;
+  Result<SqlResult> read(Stmt statement, std::span<const SqlParam> params) override;
   std::string_view name() const noexcept override { return "postgresql"; }
   const MigrationSet& migrations() const noexcept override { return migrations_; }
   std::string_view migrations_table_sql() const noexcept override;
@@ -36,6 +41,10 @@ class PgDriver final : public SqlDriver {
   // Pool access, public for the fault tests that hold a connection on purpose.
   Result<std::unique_ptr<PgConnection>> acquire();
   void release(std::unique_ptr<PgConnection> conn);
+  // ReadCoalescer's batch runner: the whole batch on one connection, retried on a fresh one
+  // when the connection is lost (reads are safe to repeat). Public for the test that sends a
+  // batch of its own.
+  void run_reads(std::span<PendingRead* const> reads);
 
  private:
   PgDriver(std::string url, const StoreOptions& options);
@@ -51,6 +60,8 @@ class PgDriver final : public SqlDriver {
   std::vector<std::unique_ptr<PgConnection>> idle_;
   std::size_t open_count_ = 0;
   std::uint64_t generation_ = 0;
+
+  ReadCoalescer reads_;  // last: its batches use the pool above
 };
 
 }  // namespace storage

@@ -1,0 +1,202 @@
+// ReadCoalescer: reads that arrive together share a batch, each caller gets its own answer, and
+// no caller is left waiting, whatever the batch runner does.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "storage/read_coalescer.hpp"
+
+using authkit::ErrorCode;
+using authkit::Result;
+using authkit::storage::PendingRead;
+using authkit::storage::ReadCoalescer;
+using authkit::storage::SqlParam;
+using authkit::storage::SqlResult;
+using authkit::storage::Stmt;
+
+namespace {
+
+// Answers each read with one row holding its own parameter, and records the batch sizes.
+struct EchoRunner {
+  std::mutex mutex;
+  std::vector<std::size_t> sizes;
+
+  void operator()(std::span<PendingRead* const> reads) {
+    {
+      std::lock_guard lock(mutex);
+      sizes.push_back(reads.size());
+    }
+    for (PendingRead* read : reads) {
+      SqlResult r;
+      r.rows.push_back({std::get<std::int64_t>(read->params[0])});
+      read->result = std::move(r);
+    }
+  }
+};
+
+std::int64_t echoed(const Result<SqlResult>& r) {
+  REQUIRE(r.ok());
+  REQUIRE(r->rows.size() == 1);
+  return std::get<std::int64_t>(r->rows[0][0]);
+}
+
+Result<SqlResult> read_value(ReadCoalescer& coalescer, std::int64_t value) {
+  const SqlParam param = value;
+  return coalescer.read(Stmt::kFindUserById, std::span<const SqlParam>(&param, 1));
+}
+
+// Waits (bounded) until `n` callers are queued behind the running batch.
+void await_queued(const ReadCoalescer& coalescer, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (coalescer.queued() < n) {
+    if (std::chrono::steady_clock::now() > deadline) FAIL("callers never queued: " << n);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+// Holds the first batch until the test has queued what it wants behind it.
+struct GatedRunner {
+  EchoRunner echo;
+  std::atomic<bool> open{false};
+  std::atomic<int> batches{0};
+
+  void operator()(std::span<PendingRead* const> reads) {
+    if (batches++ == 0) {
+      while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    echo(reads);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a lone read runs at once, in a batch of its own", "[coalescer]") {
+  EchoRunner runner;
+  ReadCoalescer coalescer(1, std::ref(runner));
+  CHECK(echoed(read_value(coalescer, 7)) == 7);
+  CHECK(echoed(read_value(coalescer, 8)) == 8);
+  CHECK(runner.sizes == std::vector<std::size_t>{1, 1});
+}
+
+TEST_CASE("reads that arrive during a batch go together in the next one", "[coalescer]") {
+  GatedRunner runner;
+  ReadCoalescer coalescer(1, std::ref(runner));
+  std::thread first([&] { CHECK(echoed(read_value(coalescer, 0)) == 0); });
+  while (runner.batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  std::vector<std::thread> callers;
+  for (std::int64_t i = 1; i <= 5; ++i)
+    callers.emplace_back([&, i] { CHECK(echoed(read_value(coalescer, i)) == i); });
+  await_queued(coalescer, 5);
+  runner.open = true;
+  first.join();
+  for (auto& t : callers) t.join();
+  CHECK(runner.echo.sizes == std::vector<std::size_t>{1, 5});
+  CHECK(coalescer.queued() == 0);
+}
+
+TEST_CASE("a batch carries at most kMaxBatch reads; the rest follow", "[coalescer]") {
+  GatedRunner runner;
+  ReadCoalescer coalescer(1, std::ref(runner));
+  std::thread first([&] { CHECK(echoed(read_value(coalescer, 0)) == 0); });
+  while (runner.batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  const std::size_t queued = ReadCoalescer::kMaxBatch + 8;
+  std::vector<std::thread> callers;
+  for (std::size_t i = 1; i <= queued; ++i) {
+    const auto v = static_cast<std::int64_t>(i);
+    callers.emplace_back([&, v] { CHECK(echoed(read_value(coalescer, v)) == v); });
+  }
+  await_queued(coalescer, queued);
+  runner.open = true;
+  first.join();
+  for (auto& t : callers) t.join();
+  CHECK(runner.echo.sizes == std::vector<std::size_t>{1, ReadCoalescer::kMaxBatch, 8});
+}
+
+TEST_CASE("a runner that throws or answers too little leaves no caller waiting", "[coalescer]") {
+  SECTION("throws") {
+    ReadCoalescer coalescer(1, [](std::span<PendingRead* const>) {
+      throw std::runtime_error("connection pool on fire");
+    });
+    auto r = read_value(coalescer, 1);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kInternalServerError);
+    CHECK(r.error().diagnostic.find("connection pool on fire") != std::string::npos);
+  }
+  SECTION("answers only the first read of a batch") {
+    std::atomic<bool> open{false};
+    std::atomic<int> batches{0};
+    ReadCoalescer coalescer(1, [&](std::span<PendingRead* const> reads) {
+      if (batches++ == 0) {
+        while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      reads[0]->result = SqlResult{};
+    });
+    std::thread first([&] { CHECK(read_value(coalescer, 0).ok()); });
+    while (batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::atomic<int> answered{0};
+    std::atomic<int> failed{0};
+    std::vector<std::thread> callers;
+    for (std::int64_t i = 1; i <= 3; ++i) {
+      callers.emplace_back([&, i] {
+        auto r = read_value(coalescer, i);
+        if (r.ok()) {
+          ++answered;
+        } else {
+          CHECK(r.error().code == ErrorCode::kInternalServerError);
+          ++failed;
+        }
+      });
+    }
+    await_queued(coalescer, 3);
+    open = true;
+    first.join();
+    for (auto& t : callers) t.join();
+    CHECK(answered == 1);  // the second batch's leader
+    CHECK(failed == 2);
+  }
+}
+
+TEST_CASE("many threads: every caller gets its own answer, within the in-flight limit",
+          "[coalescer]") {
+  constexpr int kThreads = 8;
+  constexpr int kReadsEach = 3000;
+  constexpr std::size_t kInFlight = 2;
+  std::atomic<int> running{0};
+  std::atomic<int> most_running{0};
+  std::atomic<std::int64_t> reads_run{0};
+  EchoRunner echo;
+  ReadCoalescer coalescer(kInFlight, [&](std::span<PendingRead* const> reads) {
+    const int now = ++running;
+    int seen = most_running.load();
+    while (now > seen && !most_running.compare_exchange_weak(seen, now)) {
+    }
+    reads_run += static_cast<std::int64_t>(reads.size());
+    echo(reads);
+    --running;
+  });
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kReadsEach; ++i) {
+        const std::int64_t v = std::int64_t{t} * 1'000'000 + i;
+        auto r = read_value(coalescer, v);
+        if (!r.ok() || r->rows.size() != 1 || std::get<std::int64_t>(r->rows[0][0]) != v) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(wrong == 0);
+  CHECK(reads_run == std::int64_t{kThreads} * kReadsEach);
+  CHECK(most_running <= static_cast<int>(kInFlight));
+  CHECK(coalescer.queued() == 0);
+}
