@@ -2,8 +2,9 @@
 // and a batch never fails half-way through handing out its answers.
 #include "storage/read_coalescer.hpp"
 
+#include <semaphore.h>
+
 #include <array>
-#include <condition_variable>
 #include <exception>
 #include <string>
 #include <utility>
@@ -12,30 +13,32 @@ namespace authkit {
 inline namespace v1 {
 namespace storage {
 
-// A queued caller. It sleeps on a condition variable of its own rather than on a semaphore:
-// libstdc++'s semaphores spin on sched_yield before they sleep, which costs more than the
-// round trip saved when the cores are busy.
+// A queued caller, asleep on a POSIX semaphore of its own. Not std::binary_semaphore: libstdc++'s
+// spins on sched_yield before it sleeps, and not a condition variable: the waker holds its
+// mutex while it notifies, so the woken caller would often sleep once more on that mutex. On
+// busy cores each extra trip through the scheduler costs more than the round trip saved.
 struct ReadCoalescer::Waiter {
-  explicit Waiter(PendingRead r) : read(std::move(r)) {}
+  explicit Waiter(PendingRead r) : read(std::move(r)) { sem_init(&woken, 0, 0); }
+  ~Waiter() { sem_destroy(&woken); }
+  Waiter(const Waiter&) = delete;
+  Waiter& operator=(const Waiter&) = delete;
+
+  void wait() {
+    while (sem_wait(&woken) != 0) {
+      // EINTR: a signal handler ran; keep waiting.
+    }
+  }
+  // Once posted, the caller may return and destroy this (sem_post touches no memory after
+  // waking it, glibc >= 2.21).
+  void wake(bool lead) {
+    leads = lead;
+    sem_post(&woken);
+  }
 
   PendingRead read;
   Waiter* next = nullptr;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool woken = false;  // under `mutex`
-  bool leads = false;  // under `mutex`: this caller runs the next batch
-
-  void wait() {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [this] { return woken; });
-  }
-  // Notifies under the lock: once it is released, the caller may return and destroy this.
-  void wake(bool lead) {
-    std::lock_guard lock(mutex);
-    leads = lead;
-    woken = true;
-    cv.notify_one();
-  }
+  bool leads = false;  // written before `woken` is posted: this caller runs the next batch
+  sem_t woken;
 };
 
 ReadCoalescer::ReadCoalescer(std::size_t max_in_flight, BatchRunner run)
