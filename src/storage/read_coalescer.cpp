@@ -28,8 +28,9 @@ struct ReadCoalescer::Waiter {
       // EINTR: a signal handler ran; keep waiting.
     }
   }
-  // Once posted, the caller may return and destroy this (sem_post touches no memory after
-  // waking it, glibc >= 2.21).
+  // Once posted, the caller may return and destroy this: since glibc 2.21, sem_post's last
+  // access to the semaphore is the atomic add; the futex wake after it only hands the kernel
+  // the address.
   void wake(bool lead) {
     leads = lead;
     sem_post(&woken);
