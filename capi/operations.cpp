@@ -179,12 +179,17 @@ extern "C" ak_status ak_token_authenticate(ak_service* svc, const ak_request_con
 
 extern "C" ak_status ak_user_me(ak_service* svc, const ak_request_context* ctx,
                                 const char* access_token, char** out_json) noexcept {
-  return protected_json(svc, ctx, access_token, out_json,
-                        [&](const Principal& p) -> Result<std::string> {
-                          auto me = svc->rep->me(p, context_of(ctx));
-                          if (!me) return me.error();
-                          return authkit::json::me_response(*me);
-                        });
+  clear(out_json);
+  return guard(svc, ctx, [&]() -> Result<void> {
+    if (!svc) return null_argument("svc");
+    if (!access_token) return null_argument("access_token");
+    if (!out_json) return null_argument("out_json");
+    // The token's check and the answer in one store read, as GET /v1/auth/me.
+    auto me = svc->rep->me_token(access_token, context_of(ctx));
+    if (!me) return me.error();
+    *out_json = to_c_string(authkit::json::me_response(*me));
+    return {};
+  });
 }
 
 extern "C" ak_status ak_session_list(ak_service* svc, const ak_request_context* ctx,

@@ -133,6 +133,8 @@ class AUTHKIT_API AuthService {
   // authenticate() then me() for an `Authorization` header value, with one store read for both
   // (what GET /v1/auth/me serves): the errors of authenticate(), then those of me().
   Result<MeResult> me(std::string_view authorization_header, const RequestContext& ctx);
+  // The same for a bare access token (as authenticate_token() is to authenticate()).
+  Result<MeResult> me_token(std::string_view access_token, const RequestContext& ctx);
   // GET /v1/auth/sessions: every session of the user, newest first, `current` for the
   // principal's.
   Result<std::vector<SessionInfo>> list_sessions(const Principal& principal,

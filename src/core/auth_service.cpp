@@ -231,6 +231,12 @@ Result<MeResult> AuthService::me(std::string_view authorization_header, const Re
   });
 }
 
+Result<MeResult> AuthService::me_token(std::string_view access_token, const RequestContext& ctx) {
+  return guarded(*state_, &ctx, [&]() -> Result<MeResult> {
+    return detail::authenticated_me_token(*state_, access_token);
+  });
+}
+
 Result<std::vector<SessionInfo>> AuthService::list_sessions(const Principal& principal,
                                                             const RequestContext& ctx) {
   return guarded(*state_, &ctx, [&]() -> Result<std::vector<SessionInfo>> {

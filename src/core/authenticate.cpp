@@ -81,8 +81,12 @@ Result<MeResult> me(ServiceState& state, const Principal& principal) {
 Result<MeResult> authenticated_me(ServiceState& state, std::string_view header) {
   auto token = bearer_token(header);
   if (!token) return std::move(token).error();
+  return authenticated_me_token(state, *token);
+}
+
+Result<MeResult> authenticated_me_token(ServiceState& state, std::string_view access_token) {
   const TimePoint now = state.now();
-  auto principal = verify_access_token(state, *token, now);
+  auto principal = verify_access_token(state, access_token, now);
   if (!principal) return std::move(principal).error();
   // The bearer check and /me's own reads in one round trip: the session row comes with its user.
   auto found = state.store->find_session_with_user(principal->session_id);

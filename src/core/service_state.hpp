@@ -79,6 +79,7 @@ Result<Principal> authenticate_header(ServiceState& state, std::string_view head
 Result<Principal> authenticate_token(ServiceState& state, std::string_view access_token);
 Result<MeResult> me(ServiceState& state, const Principal& principal);
 Result<MeResult> authenticated_me(ServiceState& state, std::string_view authorization_header);
+Result<MeResult> authenticated_me_token(ServiceState& state, std::string_view access_token);
 Result<std::vector<SessionInfo>> list_sessions(ServiceState& state, const Principal& principal);
 Result<void> revoke_session(ServiceState& state, const Principal& principal,
                             std::string_view session_id, const RequestContext& ctx);

@@ -1,6 +1,7 @@
 // Core: the behaviour checklist of spec §15 (items 1–9, 15) through AuthService.
 #include <thread>
 
+#include "authkit/bearer.hpp"
 #include "core_fixture.hpp"
 
 using namespace authkit;
@@ -292,11 +293,18 @@ CORE_TEST("core: the auth middleware's answers (checklist 9, 15)") {
   Harness<TestType> h;
   auto login = h.signup("mw@example.com");
   const auto ctx = h.ctx();
-  // GET /v1/auth/me's one-read path must answer exactly as the middleware does.
+  // GET /v1/auth/me's one-read path (and the C ABI's, from a bare token) must answer exactly as
+  // the middleware does.
   const auto code = [&](std::string_view header) {
     auto r = h.service->authenticate(header, ctx);
     auto me = h.service->me(header, ctx);
     if (r.ok() != me.ok()) return std::string("authenticate and me disagree");
+    if (const auto token = extract_bearer_token(header)) {
+      auto by_token = h.service->me_token(*token, ctx);
+      if (by_token.ok() != me.ok()) return std::string("me and me_token disagree");
+      if (!by_token) CHECK(by_token.error().code == me.error().code);
+      if (by_token) CHECK(by_token->session.session.id == me->session.session.id);
+    }
     if (!r) {
       CHECK(std::string(to_string(me.error().code)) == std::string(to_string(r.error().code)));
       CHECK(me.error().status == r.error().status);
