@@ -5,6 +5,8 @@
 #include <semaphore.h>
 
 #include <array>
+#include <cerrno>
+#include <ctime>
 #include <exception>
 #include <string>
 #include <utility>
@@ -12,20 +14,47 @@
 namespace authkit {
 inline namespace v1 {
 namespace storage {
+namespace {
+
+timespec monotonic_after(std::chrono::nanoseconds delay) {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  const auto ns = std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec) + delay;
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(ns);
+  t.tv_sec = static_cast<time_t>(s.count());
+  t.tv_nsec = static_cast<long>((ns - s).count());
+  return t;
+}
+
+bool before(const timespec& a, const timespec& b) {
+  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+}  // namespace
 
 // A queued caller, asleep on a POSIX semaphore of its own. Not std::binary_semaphore: libstdc++'s
 // spins on sched_yield before it sleeps, and not a condition variable: the waker holds its
 // mutex while it notifies, so the woken caller would often sleep once more on that mutex. On
 // busy cores each extra trip through the scheduler costs more than the round trip saved.
 struct ReadCoalescer::Waiter {
-  explicit Waiter(PendingRead r) : read(std::move(r)) { sem_init(&woken, 0, 0); }
+  explicit Waiter(PendingRead r) : read(std::move(r)) {
+    if (sem_init(&woken, 0, 0) != 0) std::terminate();  // only on a platform without them
+  }
   ~Waiter() { sem_destroy(&woken); }
   Waiter(const Waiter&) = delete;
   Waiter& operator=(const Waiter&) = delete;
 
+  // False when `deadline` came first.
+  bool wait_until(const timespec& deadline) {
+    for (;;) {
+      if (sem_clockwait(&woken, CLOCK_MONOTONIC, &deadline) == 0) return true;
+      if (errno == ETIMEDOUT) return false;
+      if (errno != EINTR) std::terminate();  // EINVAL: the semaphore itself is broken
+    }
+  }
   void wait() {
     while (sem_wait(&woken) != 0) {
-      // EINTR: a signal handler ran; keep waiting.
+      if (errno != EINTR) std::terminate();
     }
   }
   // Once posted, the caller may return and destroy this: since glibc 2.21, sem_post's last
@@ -38,34 +67,87 @@ struct ReadCoalescer::Waiter {
 
   PendingRead read;
   Waiter* next = nullptr;
-  bool leads = false;  // written before `woken` is posted: this caller runs the next batch
+  bool queued = false;  // under the coalescer's mutex: in its queue
+  bool leads = false;   // written before `woken` is posted: this caller runs the next batch
   sem_t woken;
 };
 
-ReadCoalescer::ReadCoalescer(std::size_t max_in_flight, BatchRunner run)
-    : max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight), run_(std::move(run)) {}
+ReadCoalescer::ReadCoalescer(std::size_t max_in_flight, std::chrono::milliseconds patience,
+                             std::chrono::milliseconds max_wait, BatchRunner run)
+    : max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight),
+      patience_(patience),
+      max_wait_(max_wait),
+      run_(std::move(run)) {}
 
 Result<SqlResult> ReadCoalescer::read(Stmt statement, std::span<const SqlParam> params) {
   Waiter self(PendingRead{statement, params, std::nullopt});
   bool leads = false;
   {
     std::lock_guard lock(mutex_);
-    if (in_flight_ < max_in_flight_) {
+    if (in_flight_ == 0) {
       ++in_flight_;
       leads = true;
-    } else if (tail_ == nullptr) {
-      head_ = tail_ = &self;
     } else {
-      tail_->next = &self;
-      tail_ = &self;
+      enqueue(self);
     }
   }
   if (!leads) {
-    self.wait();
+    if (!await_turn(self)) {
+      return Error(ErrorCode::kServiceUnavailable,
+                   "storage: no read batch took this read within the acquire timeout");
+    }
     leads = self.leads;
   }
   if (leads) lead(self);
   return std::move(*self.read.result);
+}
+
+bool ReadCoalescer::await_turn(Waiter& self) {
+  const timespec give_up = monotonic_after(max_wait_);
+  for (;;) {
+    timespec wake_at = monotonic_after(patience_);
+    if (before(give_up, wake_at)) wake_at = give_up;
+    if (self.wait_until(wake_at)) return true;
+    std::unique_lock lock(mutex_);
+    if (!self.queued) {
+      // A leader took this caller just now; its post is on the way.
+      lock.unlock();
+      self.wait();
+      return true;
+    }
+    if (in_flight_ < max_in_flight_) {
+      unlink(self);
+      ++in_flight_;
+      self.leads = true;
+      return true;
+    }
+    if (!before(monotonic_after(std::chrono::nanoseconds(0)), give_up)) {
+      unlink(self);
+      return false;
+    }
+  }
+}
+
+void ReadCoalescer::enqueue(Waiter& w) {
+  w.queued = true;
+  if (tail_ == nullptr) {
+    head_ = tail_ = &w;
+  } else {
+    tail_->next = &w;
+    tail_ = &w;
+  }
+}
+
+void ReadCoalescer::unlink(Waiter& w) {
+  Waiter* prev = nullptr;
+  for (Waiter* it = head_; it != nullptr; prev = it, it = it->next) {
+    if (it != &w) continue;
+    (prev == nullptr ? head_ : prev->next) = w.next;
+    if (tail_ == &w) tail_ = prev;
+    break;
+  }
+  w.next = nullptr;
+  w.queued = false;
 }
 
 std::size_t ReadCoalescer::queued() const {
@@ -84,9 +166,8 @@ void ReadCoalescer::lead(Waiter& self) noexcept {
     std::lock_guard lock(mutex_);
     while (head_ != nullptr && size < kMaxBatch) {
       batch[size++] = head_;
-      head_ = head_->next;
+      unlink(*head_);
     }
-    if (head_ == nullptr) tail_ = nullptr;
   }
   for (std::size_t i = 0; i < size; ++i) reads[i] = &batch[i]->read;
   run_batch(std::span<PendingRead* const>(reads.data(), size));
@@ -96,8 +177,7 @@ void ReadCoalescer::lead(Waiter& self) noexcept {
     std::lock_guard lock(mutex_);
     if (head_ != nullptr) {
       next_leader = head_;  // keeps this batch's in-flight slot
-      head_ = head_->next;
-      if (head_ == nullptr) tail_ = nullptr;
+      unlink(*head_);
     } else {
       --in_flight_;
     }

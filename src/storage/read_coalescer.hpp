@@ -1,6 +1,7 @@
 // ReadCoalescer: concurrent single-statement reads share database round trips.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <mutex>
@@ -22,11 +23,13 @@ struct PendingRead {
   std::optional<Result<SqlResult>> result;
 };
 
-// Thread-safe. A caller that finds fewer than `max_in_flight` batches running starts one at
-// once, carrying its own read and up to kMaxBatch - 1 reads queued before it; otherwise it
-// queues and sleeps until a batch has answered it, or until it is handed the lead of the next
-// batch. A lone caller therefore never waits; under load, the reads that arrive while the
-// database works on one batch go together in the next, one round trip for all of them.
+// Thread-safe. A read that finds no batch running starts one at once, so a lone caller never
+// waits. Reads that arrive while a batch is at the database queue; when it ends, the oldest of
+// them leads the next batch, carrying up to kMaxBatch queued reads: one round trip for all.
+// A read that no batch has taken after `patience` (the running ones are slow or stuck: a busy
+// pool, a slow statement) starts a batch of its own, up to `max_in_flight` at once; one still
+// queued after `max_wait` fails with SERVICE_UNAVAILABLE. A read can thus wait `max_wait` in
+// the queue, then its batch's own time.
 //
 // Freshness is not traded: a read is sent after its caller asked, so it sees every commit that
 // happened before the call, exactly as a read on a connection of its own would.
@@ -37,7 +40,8 @@ class ReadCoalescer {
   // an error of those reads; it never leaves a caller waiting.
   using BatchRunner = std::function<void(std::span<PendingRead* const>)>;
 
-  ReadCoalescer(std::size_t max_in_flight, BatchRunner run);
+  ReadCoalescer(std::size_t max_in_flight, std::chrono::milliseconds patience,
+                std::chrono::milliseconds max_wait, BatchRunner run);
   ReadCoalescer(const ReadCoalescer&) = delete;
   ReadCoalescer& operator=(const ReadCoalescer&) = delete;
 
@@ -47,11 +51,20 @@ class ReadCoalescer {
 
  private:
   struct Waiter;
-  // Runs batches starting with `self`'s, then hands the lead to the oldest waiter, if any.
+  // Sleeps until a batch answers `self` or hands it the lead (true), or until it should stop
+  // waiting and lead a batch of its own (true) or give up (false). Called queued.
+  bool await_turn(Waiter& self);
+  void enqueue(Waiter& w);
+  void unlink(Waiter& w);  // under mutex_
+  // Runs a batch starting with `self`'s read, then hands the lead to the oldest queued caller.
+  // noexcept: out of memory while reporting a failure ends the process rather than leave
+  // callers waiting for an answer that never comes.
   void lead(Waiter& self) noexcept;
   void run_batch(std::span<PendingRead* const> reads) noexcept;
 
   const std::size_t max_in_flight_;
+  const std::chrono::milliseconds patience_;
+  const std::chrono::milliseconds max_wait_;
   const BatchRunner run_;
   mutable std::mutex mutex_;
   Waiter* head_ = nullptr;  // FIFO of queued callers, linked through their stack frames

@@ -42,9 +42,9 @@ class SqlDriver {
   // retries transient failures: a lost connection before COMMIT, a deadlock), so it must reset
   // whatever it captures.
   virtual Result<void> run(TxKind kind, const std::function<Result<void>(SqlSession&)>& body) = 0;
-  // One statement outside any transaction, as run(kRead, ...) would. A driver may send concurrent
-  // reads together (PostgreSQL does: ReadCoalescer); each still sees every commit made before
-  // the call.
+  // One statement without side effects, outside any transaction, as run(kRead, ...) would run
+  // it. A driver may send concurrent reads together (PostgreSQL does: ReadCoalescer), and send
+  // one again after a lost connection; each still sees every commit made before the call.
   virtual Result<SqlResult> read(Stmt statement, std::span<const SqlParam> params);
   Result<SqlResult> read(Stmt statement, std::initializer_list<SqlParam> params) {
     return read(statement, std::span<const SqlParam>(params.begin(), params.size()));

@@ -23,6 +23,10 @@ using authkit::storage::Stmt;
 
 namespace {
 
+using namespace std::chrono_literals;
+// Patience and queue limit long enough never to matter, where a test is about something else.
+constexpr auto kForever = std::chrono::milliseconds(std::chrono::hours(1));
+
 // Answers each read with one row holding its own parameter, and records the batch sizes.
 struct EchoRunner {
   std::mutex mutex;
@@ -81,7 +85,7 @@ struct GatedRunner {
 
 TEST_CASE("a lone read runs at once, in a batch of its own", "[coalescer]") {
   EchoRunner runner;
-  ReadCoalescer coalescer(1, std::ref(runner));
+  ReadCoalescer coalescer(1, kForever, kForever, std::ref(runner));
   CHECK(echoed(read_value(coalescer, 7)) == 7);
   CHECK(echoed(read_value(coalescer, 8)) == 8);
   CHECK(runner.sizes == std::vector<std::size_t>{1, 1});
@@ -89,7 +93,7 @@ TEST_CASE("a lone read runs at once, in a batch of its own", "[coalescer]") {
 
 TEST_CASE("reads that arrive during a batch go together in the next one", "[coalescer]") {
   GatedRunner runner;
-  ReadCoalescer coalescer(1, std::ref(runner));
+  ReadCoalescer coalescer(1, kForever, kForever, std::ref(runner));
   std::vector<std::int64_t> got(6, -2);
   std::thread first([&] { got[0] = echoed(read_value(coalescer, 0)); });
   while (runner.batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -109,7 +113,7 @@ TEST_CASE("reads that arrive during a batch go together in the next one", "[coal
 
 TEST_CASE("a batch carries at most kMaxBatch reads; the rest follow", "[coalescer]") {
   GatedRunner runner;
-  ReadCoalescer coalescer(1, std::ref(runner));
+  ReadCoalescer coalescer(1, kForever, kForever, std::ref(runner));
   const std::size_t queued = ReadCoalescer::kMaxBatch + 8;
   std::vector<std::int64_t> got(queued + 1, -2);
   std::thread first([&] { got[0] = echoed(read_value(coalescer, 0)); });
@@ -130,7 +134,7 @@ TEST_CASE("a batch carries at most kMaxBatch reads; the rest follow", "[coalesce
 
 TEST_CASE("a runner that throws or answers too little leaves no caller waiting", "[coalescer]") {
   SECTION("throws") {
-    ReadCoalescer coalescer(1, [](std::span<PendingRead* const>) {
+    ReadCoalescer coalescer(1, kForever, kForever, [](std::span<PendingRead* const>) {
       throw std::runtime_error("connection pool on fire");
     });
     auto r = read_value(coalescer, 1);
@@ -141,7 +145,7 @@ TEST_CASE("a runner that throws or answers too little leaves no caller waiting",
   SECTION("answers only the first read of a batch") {
     std::atomic<bool> open{false};
     std::atomic<int> batches{0};
-    ReadCoalescer coalescer(1, [&](std::span<PendingRead* const> reads) {
+    ReadCoalescer coalescer(1, kForever, kForever, [&](std::span<PendingRead* const> reads) {
       if (batches++ == 0) {
         while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
@@ -182,7 +186,8 @@ TEST_CASE("many threads: every caller gets its own answer, within the in-flight 
   std::atomic<int> most_running{0};
   std::atomic<std::int64_t> reads_run{0};
   EchoRunner echo;
-  ReadCoalescer coalescer(kInFlight, [&](std::span<PendingRead* const> reads) {
+  // No patience: every queued read tries to start a batch at once, against the limit.
+  ReadCoalescer coalescer(kInFlight, 0ms, kForever, [&](std::span<PendingRead* const> reads) {
     const int now = ++running;
     int seen = most_running.load();
     while (now > seen && !most_running.compare_exchange_weak(seen, now)) {
@@ -207,4 +212,38 @@ TEST_CASE("many threads: every caller gets its own answer, within the in-flight 
   CHECK(reads_run == std::int64_t{kThreads} * kReadsEach);
   CHECK(most_running <= static_cast<int>(kInFlight));
   CHECK(coalescer.queued() == 0);
+}
+
+TEST_CASE("a read stuck behind a slow batch starts one of its own after the patience",
+          "[coalescer]") {
+  GatedRunner runner;
+  ReadCoalescer coalescer(2, 20ms, kForever, std::ref(runner));
+  std::int64_t first_got = -2;
+  std::thread first([&] { first_got = echoed(read_value(coalescer, 1)); });
+  while (runner.batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // The first batch is held; the second read must not wait for it.
+  CHECK(echoed(read_value(coalescer, 2)) == 2);
+  runner.open = true;
+  first.join();
+  CHECK(first_got == 1);
+  CHECK(runner.echo.sizes == std::vector<std::size_t>{1, 1});
+}
+
+TEST_CASE("a read no batch takes within max_wait fails with SERVICE_UNAVAILABLE", "[coalescer]") {
+  GatedRunner runner;
+  ReadCoalescer coalescer(1, 5ms, 50ms, std::ref(runner));
+  std::int64_t first_got = -2;
+  std::thread first([&] { first_got = echoed(read_value(coalescer, 1)); });
+  while (runner.batches == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // One batch at most, and it is held: the second read can only give up.
+  auto r = read_value(coalescer, 2);
+  const bool gave_up = !r.ok() && r.error().code == ErrorCode::kServiceUnavailable;
+  const auto queued_after = coalescer.queued();
+  runner.open = true;
+  first.join();
+  CHECK(gave_up);
+  CHECK(queued_after == 0);
+  CHECK(first_got == 1);
+  // The coalescer works on: the next read runs at once.
+  CHECK(echoed(read_value(coalescer, 3)) == 3);
 }

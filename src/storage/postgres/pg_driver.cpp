@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "storage/postgres/pg_statements.hpp"
 
@@ -17,10 +18,10 @@ namespace storage {
 namespace {
 
 constexpr std::size_t kDefaultConnections = 8;
-// One read batch in flight per this many pooled connections (at least one). Fewer batches carry
-// more reads each, and one pipeline serves tens of thousands of reads a second; the rest of the
-// pool stays free for write transactions.
-constexpr std::size_t kConnectionsPerReadBatch = 8;
+// How long a queued read waits for the running read batches before it starts one of its own:
+// several round trips on any sane network, so batches form while the database answers
+// promptly, and reads spread over the pool when it does not.
+constexpr std::chrono::milliseconds kReadPatience{2};
 constexpr int kMaxAttempts = 3;
 // pg_advisory_xact_lock key of migrate(): "authkit" in ASCII, any constant would do.
 constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(27413465684273524)";
@@ -30,6 +31,7 @@ enum class Failure {
   kNone,
   kConnectionLost,  // the server went away: retry on a fresh connection (unless at COMMIT)
   kRetryable,       // deadlock or serialization failure: retry the whole transaction
+  kDiscard,         // this connection is in a state nothing expects: close it, keep its peers
   kFinal,
 };
 
@@ -55,6 +57,7 @@ class PgConnection final : public SqlSession {
   std::uint64_t generation() const { return generation_; }
   Failure last_failure() const { return last_failure_; }
   bool lost() const { return last_failure_ == Failure::kConnectionLost; }
+  bool discarded() const { return last_failure_ == Failure::kDiscard; }
   void clear_failure() { last_failure_ = Failure::kNone; }
 
   Result<SqlResult> exec(Stmt statement, std::span<const SqlParam> params) override {
@@ -66,8 +69,8 @@ class PgConnection final : public SqlSession {
   }
 
   // Runs each read that has no result yet as a statement of its own, all in one round trip
-  // (libpq's pipeline mode), and answers every one. Fails only when the connection itself did,
-  // leaving the reads it could not answer for a retry on another connection.
+  // (libpq's pipeline mode), and answers every one. Fails when the connection did, or on a
+  // serialization failure, leaving the reads it could not answer for another attempt.
   Result<void> exec_reads(std::span<PendingRead* const> reads) {
     // A failed read aborts the reads after it up to the Sync: they go again in the next pass.
     // Each pass answers at least the first read it sends, so this ends.
@@ -182,6 +185,7 @@ class PgConnection final : public SqlSession {
       in_pipeline[sent++] = read;
     }
     if (PQpipelineSync(conn_) != 1) return broken("sync");
+    std::optional<Error> retry;  // a serialization failure (e.g. on a hot standby): sent again
     for (std::size_t i = 0; i < sent; ++i) {
       PgResult r(PQgetResult(conn_));
       if (!r) return broken("missing result");
@@ -190,7 +194,11 @@ class PgConnection final : public SqlSession {
       if (status != PGRES_PIPELINE_ABORTED) {
         auto result = to_sql_result(r.get());
         if (!result && lost()) return result.error();
-        in_pipeline[i]->result = std::move(result);
+        if (!result && last_failure_ == Failure::kRetryable) {
+          retry = result.error();
+        } else {
+          in_pipeline[i]->result = std::move(result);
+        }
       }
       // Each statement's results end with a null.
       while (PgResult(PQgetResult(conn_))) {
@@ -199,13 +207,16 @@ class PgConnection final : public SqlSession {
     PgResult sync(PQgetResult(conn_));
     if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) return broken("sync result");
     if (PQexitPipelineMode(conn_) != 1) return broken("exit pipeline mode");
+    if (retry) return *std::move(retry);
     return {};
   }
 
-  // A pipeline left in a state this code does not expect: the connection is not reused.
+  // The pipeline went where this code does not expect. A dead socket is a lost connection (its
+  // peers probably died with it); anything else closes this connection alone.
   Error broken(std::string_view what) {
     Error e = fail(nullptr, std::string("pipeline ") + std::string(what));
-    last_failure_ = Failure::kConnectionLost;
+    last_failure_ =
+        PQstatus(conn_) == CONNECTION_BAD ? Failure::kConnectionLost : Failure::kDiscard;
     return e;
   }
 
@@ -251,12 +262,26 @@ class PgConnection final : public SqlSession {
   Failure last_failure_ = Failure::kNone;
 };
 
+struct PgDriver::Returned {
+  PgDriver* driver;
+  std::unique_ptr<PgConnection> conn;
+  Returned(PgDriver* d, std::unique_ptr<PgConnection> c) : driver(d), conn(std::move(c)) {}
+  ~Returned() {
+    if (conn) driver->release(std::move(conn));
+  }
+  Returned(const Returned&) = delete;
+  Returned& operator=(const Returned&) = delete;
+  PgConnection* operator->() const { return conn.get(); }
+  PgConnection& operator*() const { return *conn; }
+};
+
 PgDriver::PgDriver(std::string url, const StoreOptions& options)
     : url_(std::move(url)),
       options_(options),
       max_connections_(options.pool_size == 0 ? kDefaultConnections : options.pool_size),
       migrations_(postgres_migrations()),
-      reads_(max_connections_ / kConnectionsPerReadBatch,
+      reads_(max_connections_, kReadPatience,
+             std::chrono::duration_cast<std::chrono::milliseconds>(options.acquire_timeout),
              [this](std::span<PendingRead* const> reads) { run_reads(reads); }) {}
 
 PgDriver::~PgDriver() = default;
@@ -350,7 +375,7 @@ void PgDriver::release(std::unique_ptr<PgConnection> conn) {
     available_.notify_all();
     return;
   }
-  if (conn->generation() < generation_) {
+  if (conn->discarded() || conn->generation() < generation_) {
     conn.reset();
     --open_count_;
   } else {
@@ -364,14 +389,8 @@ Result<void> PgDriver::run(TxKind kind, const std::function<Result<void>(SqlSess
   for (int attempt = 1;; ++attempt) {
     auto acquired = acquire();
     if (!acquired) return acquired.error();
-    struct Return {
-      PgDriver* driver;
-      std::unique_ptr<PgConnection> conn;
-      ~Return() {
-        if (conn) driver->release(std::move(conn));
-      }
-    } holder{this, std::move(*acquired)};
-    PgConnection& conn = *holder.conn;
+    Returned holder{this, std::move(*acquired)};
+    PgConnection& conn = *holder;
     const bool transaction = kind != TxKind::kRead;
 
     auto result = [&]() -> Result<void> {
@@ -407,21 +426,21 @@ Result<SqlResult> PgDriver::read(Stmt statement, std::span<const SqlParam> param
 }
 
 void PgDriver::run_reads(std::span<PendingRead* const> reads) {
+  const auto fail_unanswered = [&](const Error& error) {
+    for (PendingRead* read : reads)
+      if (!read->result) read->result = error;
+  };
   for (int attempt = 1;; ++attempt) {
-    auto conn = acquire();
-    if (!conn) {
-      for (PendingRead* read : reads)
-        if (!read->result) read->result = conn.error();
-      return;
+    auto acquired = acquire();
+    if (!acquired) return fail_unanswered(acquired.error());
+    auto done = Result<void>();
+    {
+      Returned conn{this, std::move(*acquired)};
+      done = conn->exec_reads(reads);
     }
-    auto done = (*conn)->exec_reads(reads);
-    release(std::move(*conn));
     if (done) return;
-    if (attempt == kMaxAttempts) {
-      for (PendingRead* read : reads)
-        if (!read->result) read->result = done.error();
-      return;
-    }
+    // A lost connection or a serialization failure: the unanswered reads go again.
+    if (attempt == kMaxAttempts) return fail_unanswered(done.error());
   }
 }
 

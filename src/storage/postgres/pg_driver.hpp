@@ -23,8 +23,8 @@ class PgConnection;
 // one, then fails with kServiceUnavailable. A connection that lost its server is dropped along
 // with every idle connection of its generation (after a server restart they are all dead), and
 // the operation is retried on a fresh connection unless the loss hit its COMMIT. Concurrent
-// reads go out together, in one round trip per batch (ReadCoalescer, libpq's pipeline mode),
-// on one connection per eight of the pool.
+// single-statement reads go out together, one round trip per batch (ReadCoalescer, libpq's
+// pipeline mode).
 class PgDriver final : public SqlDriver {
  public:
   // Connects once, so that a wrong URL or an unreachable server is reported here.
@@ -49,6 +49,9 @@ class PgDriver final : public SqlDriver {
  private:
   PgDriver(std::string url, const StoreOptions& options);
   Result<std::unique_ptr<PgConnection>> connect(std::uint64_t generation);
+
+  // A pooled connection that goes back to the pool however the scope is left.
+  struct Returned;
 
   std::string url_;
   StoreOptions options_;
