@@ -5,6 +5,7 @@
 #include <semaphore.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <exception>
@@ -44,31 +45,34 @@ struct ReadCoalescer::Waiter {
   Waiter(const Waiter&) = delete;
   Waiter& operator=(const Waiter&) = delete;
 
-  // False when `deadline` came first.
-  bool wait_until(const timespec& deadline) {
+  // kWaiting when `deadline` came first.
+  Turn wait_until(const timespec& deadline) {
     for (;;) {
-      if (sem_clockwait(&woken, CLOCK_MONOTONIC, &deadline) == 0) return true;
-      if (errno == ETIMEDOUT) return false;
+      if (sem_clockwait(&woken, CLOCK_MONOTONIC, &deadline) == 0) return turn.load(kAcquire);
+      if (errno == ETIMEDOUT) return Turn::kWaiting;
       if (errno != EINTR) std::terminate();  // EINVAL: the semaphore itself is broken
     }
   }
-  void wait() {
+  Turn wait() {
     while (sem_wait(&woken) != 0) {
       if (errno != EINTR) std::terminate();
     }
+    return turn.load(kAcquire);
   }
-  // Once posted, the caller may return and destroy this: since glibc 2.21, sem_post's last
-  // access to the semaphore is the atomic add; the futex wake after it only hands the kernel
-  // the address.
-  void wake(bool lead) {
-    leads = lead;
+  // The answer (or the lead) is published through `turn`, not through the semaphore alone, so
+  // that the hand-over is visible to the C++ memory model (and ThreadSanitizer). Once posted,
+  // the caller may return and destroy this: since glibc 2.21, sem_post's last access to the
+  // semaphore is the atomic add; the futex wake after it only hands the kernel the address.
+  void wake(Turn t) {
+    turn.store(t, std::memory_order_release);
     sem_post(&woken);
   }
 
+  static constexpr auto kAcquire = std::memory_order_acquire;
   PendingRead read;
   Waiter* next = nullptr;
   bool queued = false;  // under the coalescer's mutex: in its queue
-  bool leads = false;   // written before `woken` is posted: this caller runs the next batch
+  std::atomic<Turn> turn{Turn::kWaiting};
   sem_t woken;
 };
 
@@ -92,38 +96,37 @@ Result<SqlResult> ReadCoalescer::read(Stmt statement, std::span<const SqlParam> 
     }
   }
   if (!leads) {
-    if (!await_turn(self)) {
+    const Turn turn = await_turn(self);
+    if (turn == Turn::kWaiting) {
       return Error(ErrorCode::kServiceUnavailable,
                    "storage: no read batch took this read within the acquire timeout");
     }
-    leads = self.leads;
+    leads = turn == Turn::kLead;
   }
   if (leads) lead(self);
   return std::move(*self.read.result);
 }
 
-bool ReadCoalescer::await_turn(Waiter& self) {
+ReadCoalescer::Turn ReadCoalescer::await_turn(Waiter& self) {
   const timespec give_up = monotonic_after(max_wait_);
   for (;;) {
     timespec wake_at = monotonic_after(patience_);
     if (before(give_up, wake_at)) wake_at = give_up;
-    if (self.wait_until(wake_at)) return true;
+    if (const Turn turn = self.wait_until(wake_at); turn != Turn::kWaiting) return turn;
     std::unique_lock lock(mutex_);
     if (!self.queued) {
       // A leader took this caller just now; its post is on the way.
       lock.unlock();
-      self.wait();
-      return true;
+      return self.wait();
     }
     if (in_flight_ < max_in_flight_) {
       unlink(self);
       ++in_flight_;
-      self.leads = true;
-      return true;
+      return Turn::kLead;
     }
     if (!before(monotonic_after(std::chrono::nanoseconds(0)), give_up)) {
       unlink(self);
-      return false;
+      return Turn::kWaiting;
     }
   }
 }
@@ -183,8 +186,8 @@ void ReadCoalescer::lead(Waiter& self) noexcept {
     }
   }
   // A woken caller returns and its Waiter is gone: nothing touches batch[i] after its wake.
-  for (std::size_t i = 1; i < size; ++i) batch[i]->wake(false);
-  if (next_leader != nullptr) next_leader->wake(true);
+  for (std::size_t i = 1; i < size; ++i) batch[i]->wake(Turn::kAnswered);
+  if (next_leader != nullptr) next_leader->wake(Turn::kLead);
 }
 
 void ReadCoalescer::run_batch(std::span<PendingRead* const> reads) noexcept {

@@ -51,9 +51,10 @@ class ReadCoalescer {
 
  private:
   struct Waiter;
-  // Sleeps until a batch answers `self` or hands it the lead (true), or until it should stop
-  // waiting and lead a batch of its own (true) or give up (false). Called queued.
-  bool await_turn(Waiter& self);
+  enum class Turn { kWaiting, kAnswered, kLead };
+  // Sleeps (queued) until a batch answers `self` (kAnswered), or it is to lead a batch: handed
+  // the lead, or out of patience with a slot free (kLead); kWaiting when it gave up, unqueued.
+  Turn await_turn(Waiter& self);
   void enqueue(Waiter& w);
   void unlink(Waiter& w);  // under mutex_
   // Runs a batch starting with `self`'s read, then hands the lead to the oldest queued caller.
