@@ -33,23 +33,34 @@ Result<Principal> authenticate(ak_service* svc, const ak_request_context* ctx,
   return svc->rep->authenticate_token(access_token, context_of(ctx));
 }
 
-// A protected call that answers JSON, as a REST route behind the auth middleware: the arguments
-// checked, the token authenticated, then `respond` turns the principal into the body.
+// A call on an access token that answers JSON: the arguments checked, then `respond` turns the
+// token into the body.
 template <class Respond>
-ak_status protected_json(ak_service* svc, const ak_request_context* ctx, const char* access_token,
-                         char** out_json, Respond respond) noexcept {
+ak_status token_json(ak_service* svc, const ak_request_context* ctx, const char* access_token,
+                     char** out_json, Respond respond) noexcept {
   clear(out_json);
   return guard(svc, ctx, [&]() -> Result<void> {
     if (!svc) return null_argument("svc");
     if (!access_token) return null_argument("access_token");
     if (!out_json) return null_argument("out_json");
-    auto principal = authenticate(svc, ctx, access_token);
-    if (!principal) return principal.error();
-    auto body = respond(*principal);
+    auto body = respond(access_token);
     if (!body) return body.error();
     *out_json = to_c_string(*body);
     return {};
   });
+}
+
+// A protected call that answers JSON, as a REST route behind the auth middleware: the token
+// authenticated, then `respond` turns the principal into the body.
+template <class Respond>
+ak_status protected_json(ak_service* svc, const ak_request_context* ctx, const char* access_token,
+                         char** out_json, Respond respond) noexcept {
+  return token_json(svc, ctx, access_token, out_json,
+                    [&](const char* token) -> Result<std::string> {
+                      auto principal = authenticate(svc, ctx, token);
+                      if (!principal) return principal.error();
+                      return respond(*principal);
+                    });
 }
 
 }  // namespace
@@ -179,17 +190,13 @@ extern "C" ak_status ak_token_authenticate(ak_service* svc, const ak_request_con
 
 extern "C" ak_status ak_user_me(ak_service* svc, const ak_request_context* ctx,
                                 const char* access_token, char** out_json) noexcept {
-  clear(out_json);
-  return guard(svc, ctx, [&]() -> Result<void> {
-    if (!svc) return null_argument("svc");
-    if (!access_token) return null_argument("access_token");
-    if (!out_json) return null_argument("out_json");
-    // The token's check and the answer in one store read, as GET /v1/auth/me.
-    auto me = svc->rep->me_token(access_token, context_of(ctx));
-    if (!me) return me.error();
-    *out_json = to_c_string(authkit::json::me_response(*me));
-    return {};
-  });
+  // The token's check and the answer in one store read, as GET /v1/auth/me.
+  return token_json(svc, ctx, access_token, out_json,
+                    [&](const char* token) -> Result<std::string> {
+                      auto me = svc->rep->me_token(token, context_of(ctx));
+                      if (!me) return me.error();
+                      return authkit::json::me_response(*me);
+                    });
 }
 
 extern "C" ak_status ak_session_list(ak_service* svc, const ak_request_context* ctx,
