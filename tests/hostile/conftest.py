@@ -88,7 +88,8 @@ class Target:
             self.nginx = None
             self.port = self.server.port
         else:
-            self.server = e2e.Server(**server_env(TRUST_PROXY="1"))
+            # Metrics on: the front must hide them however the path is spelled.
+            self.server = e2e.Server(**server_env(TRUST_PROXY="1", METRICS_ENABLED="true"))
             self.nginx = nginx_front.NginxFront(self.server.port)
             self.port = self.nginx.port
         self.url = f"http://127.0.0.1:{self.port}"
@@ -126,14 +127,14 @@ class Target:
         return r.status_code == 201
 
     # -- hostile client -------------------------------------------------------------------
-    def judge(self, category, name, data, reqs, guard=None, half_close=False):
+    def judge(self, category, name, data, reqs, guard=None, half_close=False, source=None):
         """Sends `data` on one connection and judges the answers against `reqs`, the requests
         it holds (a list of Req, in order). Returns the problems found (empty: all well)."""
         guard = guard or GUARD
         try:
             ex = http_wire.exchange(self.port, data, expected=len(reqs),
                                     head_flags=[r.method == b"HEAD" for r in reqs],
-                                    guard=guard, half_close=half_close)
+                                    guard=guard, half_close=half_close, source=source)
         except OSError as e:
             ex = http_wire.Exchange()
             ex.ending = f"connect failed: {e}"

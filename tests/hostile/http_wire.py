@@ -149,8 +149,11 @@ class Exchange:
         self.elapsed = 0.0
 
 
-def connect(port, timeout=10.0, host="127.0.0.1"):
-    s = socket.create_connection((host, port), timeout=timeout)
+def connect(port, timeout=10.0, host="127.0.0.1", source=None):
+    """`source`: the local address to speak from (another loopback address is another client
+    to a per-address limit)."""
+    s = socket.create_connection((host, port), timeout=timeout,
+                                 source_address=(source, 0) if source else None)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return s
 
@@ -230,10 +233,11 @@ def read_answers(sock, expected, head_flags=(), guard=10.0):
     return ex
 
 
-def exchange(port, data, expected=1, head_flags=(), guard=10.0, half_close=False, host="127.0.0.1"):
+def exchange(port, data, expected=1, head_flags=(), guard=10.0, half_close=False, host="127.0.0.1",
+             source=None):
     """Connects, sends `data` (bytes, or a list of byte strings sent one after the other), reads
     every answer; the connection is always closed afterwards."""
-    with connect(port, timeout=guard, host=host) as s:
+    with connect(port, timeout=guard, host=host, source=source) as s:
         for part in (data if isinstance(data, list) else [data]):
             send_all(s, part)
         if half_close:
