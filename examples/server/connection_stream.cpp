@@ -18,11 +18,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kReceiveChunk = 16 * 1024;
-// Lingering close (see close_after_answer): long enough for a client on a normal link to
-// finish sending a refused 1 MiB body and read the answer, short enough that a client which
-// never closes holds a thread for little.
+// Lingering close (see close_after_answer): until the client closes, which a client does as
+// soon as it has read an answer with "Connection: close" and our end of stream. The bounds
+// are long enough for a client on a normal link to finish sending a refused 1 MiB body, or
+// the rest of a pipelined burst, and short enough that a client which never closes holds a
+// thread for little.
 constexpr auto kLingerTotal = std::chrono::seconds(2);
-constexpr auto kLingerQuiet = std::chrono::milliseconds(200);
 constexpr std::size_t kLingerMaxBytes = std::size_t{4} * 1024 * 1024;
 // How often wait_for_request asks whether to keep waiting.
 constexpr auto kIdleSlice = std::chrono::milliseconds(50);
@@ -238,8 +239,7 @@ void ConnectionStream::close_after_answer() {
     std::array<char, kReceiveChunk> sink;
     std::size_t dropped = 0;
     while (dropped < kLingerMaxBytes) {
-      const auto now = Clock::now();
-      if (now >= end || wait_readable(std::min(end, now + kLingerQuiet)) != Wait::kReady) break;
+      if (wait_readable(end) != Wait::kReady) break;
       const auto n = ::recv(sock_, sink.data(), sink.size(), MSG_DONTWAIT);
       if (n == 0) break;  // the client closed: nothing unread is left
       if (n < 0) {

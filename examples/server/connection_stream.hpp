@@ -51,9 +51,9 @@ class ConnectionStream final : public httplib::Stream {
 
   // Ends the connection after an answer: half-closes our side, so the answer is followed by
   // end of stream, then reads and drops what the client still sends (a refused body, a
-  // pipelined request) until it closes, is quiet for a moment or a bound passes, and only
-  // then closes the socket. Closing with unread bytes would send a reset that can destroy
-  // the answer before the client read it.
+  // pipelined request) until it closes or a bound passes (2 s, 4 MiB), and only then closes
+  // the socket. Bytes arriving after the close would draw a reset, and a reset destroys an
+  // answer the client has received but not yet read.
   void close_after_answer();
   // Closes at once (nothing was answered, or the peer is gone).
   void close_now();
