@@ -65,7 +65,9 @@ void check_against_dom(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   const bool container = first != text.npos && (text[first] == '{' || text[first] == '[');
   const auto dom = nlohmann::json::parse(text, nullptr, false);
-  const bool accepted = container && !dom.is_discarded();
+  // nlohmann's lexer takes a NUL byte for the end of the input, so it accepts "{}\0junk"; no
+  // JSON text holds a raw NUL (JSON.parse refuses one anywhere), and parse_json_body neither.
+  const bool accepted = container && !dom.is_discarded() && text.find('\0') == text.npos;
   if (accepted != std::holds_alternative<JsonBody>(streamed)) std::abort();
   if (!accepted) return;
   const JsonBody& body = std::get<JsonBody>(streamed);

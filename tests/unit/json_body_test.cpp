@@ -2,9 +2,12 @@
 // it keeps nothing it was not asked for. Its cost is measured in bench/json_body_bench.cpp.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -224,6 +227,10 @@ TEST_CASE("json body: broken escapes and invalid UTF-8 are refused", "[contract]
     CAPTURE(text);
     CHECK(refused(text));
   }
+  // A raw NUL is never JSON, not even after a complete value (nlohmann's parser stopped there).
+  CHECK(refused(std::string("{\"name\":\"x\"}\0junk", 17)));
+  CHECK(refused(std::string("{\"name\":\"x\"} \0", 14)));
+  CHECK(refused(std::string("{\"name\":\0\"x\"}", 13)));
   // The same kinds of damage deep inside a long unknown value are found too.
   CHECK(refused(R"({"x":[)" + repeat(R"("\u00e9",)", 100000) + R"("\udbff"]})"));
 }
@@ -262,4 +269,67 @@ TEST_CASE("json body: a refusal gives an offset inside the text", "[contract][js
   const std::size_t offset = std::get<JsonBodyError>(result).offset;
   CHECK(offset > 1000);
   CHECK(offset <= text.size());
+}
+
+TEST_CASE("json body: numbers at the edge of double range agree with strtod",
+          "[contract][json_body]") {
+  // DBL_MAX + ulp/2 = (2^54 - 1) * 2^970: below it a number rounds to a finite double; at it, the
+  // tie rounds to even, past DBL_MAX.
+  const std::string threshold =
+      "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017"
+      "977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273"
+      "854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704"
+      "342711559699508093042880177904174497792";
+  std::string below = threshold;
+  below.back() = '1';
+  for (const std::string& literal :
+       std::initializer_list<std::string>{"1.7976931348623157e308",
+                                          "1.7976931348623158e308",
+                                          "1.7976931348623159e308",
+                                          "-1.7976931348623158079e308",
+                                          "1.797693134862315807937289714053034150799e308",
+                                          "0.17976931348623158e309",
+                                          "17976931348623158e292",
+                                          "1e308",
+                                          "9.9e307",
+                                          "1e309",
+                                          "0.1e309",
+                                          "0.00001e313",
+                                          "2e308",
+                                          threshold,
+                                          below,
+                                          threshold + ".0",
+                                          below + ".9999",
+                                          threshold + "e-1",
+                                          "-" + threshold,
+                                          "1e-400",
+                                          "0." + repeat("0", 400) + "1e401",
+                                          "1" + repeat("0", 400) + "e-92",
+                                          "1e+0308"}) {
+    CAPTURE(literal.substr(0, 40));
+    const std::string text = R"({"a":)" + literal + "}";
+    CHECK(refused(text) == !std::isfinite(std::strtod(literal.c_str(), nullptr)));
+    CHECK(refused(text) == !nlohmann::json::accept(text));
+  }
+}
+
+TEST_CASE("json body: UTF-8 is refused and accepted as nlohmann::json does",
+          "[contract][json_body]") {
+  // Every lead byte past ASCII with every second byte, and the edges of the continuation range
+  // for the third and fourth bytes.
+  std::size_t disagreements = 0;
+  for (int lead = 0x80; lead <= 0xFF; ++lead) {
+    for (int second = 0; second <= 0xFF; ++second) {
+      for (const int third : {0x7F, 0x80, 0xBF, 0xC0}) {
+        for (const int fourth : {0x22, 0x80, 0xBF}) {  // 0x22 closes the string early
+          std::string text = "{\"a\":\"";
+          for (const int byte : {lead, second, third, fourth}) text += static_cast<char>(byte);
+          text += "\"}";
+          if (second == 0) continue;  // nlohmann stops at a NUL byte (see the NUL case above)
+          if (refused(text) == nlohmann::json::accept(text)) ++disagreements;
+        }
+      }
+    }
+  }
+  CHECK(disagreements == 0);
 }
