@@ -123,7 +123,7 @@ envelope "a 1.1 MB body (HTTP/2)" 413 PAYLOAD_TOO_LARGE -H 'Content-Type: applic
   --data-binary @<(head -c 1100000 /dev/zero | tr '\0' 'a') "$url/v1/auth/register"
 CLIENT=api11 envelope "a 1.1 MB body" 413 PAYLOAD_TOO_LARGE -H 'Content-Type: application/json' \
   --data-binary @<(head -c 1100000 /dev/zero | tr '\0' 'a') "$url/v1/auth/register"
-CLIENT=api11 envelope "a 40 KB head" 431 REQUEST_HEADER_FIELDS_TOO_LARGE \
+CLIENT=api11 envelope "a 42 KB head" 431 REQUEST_HEADER_FIELDS_TOO_LARGE \
   -H "X-Big: $(head -c 7000 /dev/zero | tr '\0' 'b')" -H "X-Big2: $(head -c 7000 /dev/zero | tr '\0' 'b')" \
   -H "X-Big3: $(head -c 7000 /dev/zero | tr '\0' 'b')" -H "X-Big4: $(head -c 7000 /dev/zero | tr '\0' 'b')" \
   -H "X-Big5: $(head -c 7000 /dev/zero | tr '\0' 'b')" -H "X-Big6: $(head -c 7000 /dev/zero | tr '\0' 'b')" \
