@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import random
-import re
 import uuid
 
 import pytest
@@ -301,11 +300,6 @@ def target(request, targets):
         pytest.fail(f"[{front}] the known user lost something: " + "; ".join(lost))
 
 
-def cid_of(test, i):
-    """A correlation id the server keeps as it is (printable, at most 128)."""
-    return f"{test}-{i}"
-
-
 def assert_no_problems(problems):
     __tracebackhide__ = True
     if problems:
@@ -320,6 +314,3 @@ def unique_email(tag):
 
 def json_body(obj):
     return json.dumps(obj, separators=(",", ":")).encode()
-
-
-LOWER_UUID = re.compile(r"^[0-9a-f-]{36}$")

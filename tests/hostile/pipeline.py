@@ -5,7 +5,7 @@ of a refused body may ever be taken for a request (which shows as an answer with
 sent, a 400 to garbage, or a hang).
 """
 from conftest import Req, raw, unique_email
-from oracle import all_of, expect_answer, expect_status
+from oracle import expect_status
 
 FOLLOWERS = 2
 
@@ -47,6 +47,3 @@ def run_pipeline(target, category, name, head, first, tag, tail=b"", smuggle_ema
 def smuggle(tag):
     email = unique_email("smuggled")
     return email, smuggled_register(email, f"{tag}-smuggled")
-
-
-__all__ = ["run_pipeline", "smuggle", "followers", "Req", "all_of", "expect_answer"]

@@ -3,8 +3,12 @@ Expect; Range; thousands of headers; header and request-line syntax. Each reques
 followed on its connection by pipelined requests, so that a body taken for a request (a
 desynchronised connection) shows.
 """
-from conftest import Req, assert_no_problems, raw, scaled
-from oracle import all_of, expect_answer, expect_error, expect_not, expect_refusal, expect_status
+import socket
+
+import http_wire
+from conftest import PASSWORD, Req, assert_no_problems, raw, scaled
+from oracle import (TALLY, all_of, expect_answer, expect_error, expect_not, expect_refusal,
+                    expect_status)
 from pipeline import run_pipeline, smuggle
 
 REGISTER = "/v1/auth/register"
@@ -368,10 +372,11 @@ def test_request_lines(target):
 
 
 def test_http09(target):
-    """An HTTP/0.9 request line: a refusal, a close, or (nginx) the bare body; never a hang."""
-    import http_wire
+    """An HTTP/0.9 request line, then the client's end of stream: a refusal, a close, or (nginx,
+    which serves HTTP/0.9) the bare body; never a hang."""
     with http_wire.connect(target.port) as s:
         s.sendall(b"GET /health\r\n")
+        s.shutdown(socket.SHUT_WR)
         s.settimeout(scaled(10.0, 30.0))
         data = b""
         try:
@@ -384,7 +389,6 @@ def test_http09(target):
             pass
         except TimeoutError:
             data = None
-    from oracle import TALLY
     ok = data is not None and (data == b"" or data.startswith(b"HTTP/1.") or data.startswith(b"{"))
     TALLY.record(target.front, "headers", 1, 0 if ok else 1, 1 if data == b"" else 0)
     assert ok, f"HTTP/0.9 request got {data!r:.200}"
@@ -404,4 +408,34 @@ def test_correlation_ids(target):
         data = raw("GET", "/nope", [("x-correlation-id", value)])
         problems += target.judge("headers", f"correlation id {value[:20]!r}", data,
                                  [Req("GET", "/nope", expect=expect_error(404, "NOT_FOUND"))])
+    assert_no_problems(problems)
+
+
+def test_user_agent_as_sent(target):
+    """The session keeps User-Agent as sent: an empty header is "" (not null), an absent one
+    null; odd bytes never break the answer."""
+    import json
+    body = b'{"email":"%s","password":"%s"}' % (target.known.email.encode(), PASSWORD.encode())
+    cases = [([("User-Agent", b"")], ""), ([], None), ([("User-Agent", b"   ")], ""),
+             ([("User-Agent", b"caf\xe9/1.0")], "caf\u00e9/1.0"),
+             ([("User-Agent", b"a" * 4000)], "a" * 4000)]
+    problems = []
+    for i, (headers, stored) in enumerate(cases):
+        data = raw("POST", "/v1/auth/sessions", [("Content-Type", "application/json"), *headers], body,
+                   cid=f"ua-{i}")
+        seen = {}
+
+        def check(answer, front, stored=stored, seen=seen):
+            if answer is None or answer.status != 200:
+                return f"login gave {answer.status if answer else 'a close'}"
+            session = json.loads(answer.body)["session"]
+            seen["auth"] = json.loads(answer.body)
+            if session["userAgent"] != stored:
+                return f"userAgent stored as {session['userAgent']!r:.60}, sent {headers!r:.60}"
+            return None
+        problems += target.judge("headers", f"User-Agent {headers!r:.40}", data,
+                                 [Req("POST", "/v1/auth/sessions", expect=check)])
+        if "auth" in seen:  # the check's own session: revoked again
+            target.call("DELETE", "/v1/auth/sessions/" + seen["auth"]["session"]["sessionId"],
+                        headers={"Authorization": "Bearer " + seen["auth"]["accessToken"]})
     assert_no_problems(problems)
