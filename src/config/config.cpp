@@ -72,6 +72,7 @@ constexpr std::string_view kVariables[] = {
     "PURGE_INTERVAL",
     "MIGRATE_ON_START",
     "DATABASE_POOL_SIZE",
+    "RATE_LIMIT_IPV6_PREFIX",
 };
 // Rules that relate two variables come after every single-variable issue.
 constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
@@ -497,6 +498,8 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
   config.database_pool_size = static_cast<std::size_t>(reader.integer(
       "DATABASE_POOL_SIZE", static_cast<std::int64_t>(config.database_pool_size), {1, true}, 1000));
+  config.rate_limit_ipv6_prefix = static_cast<int>(
+      reader.integer("RATE_LIMIT_IPV6_PREFIX", config.rate_limit_ipv6_prefix, {1, true}, 128));
 
   config.http_threads = static_cast<std::size_t>(reader.integer(
       "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, 4096));
