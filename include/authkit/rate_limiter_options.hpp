@@ -20,7 +20,7 @@ struct MemoryRateLimiterOptions {
   // Buckets whose windows are never evicted while they run: a lock-out that traffic on other
   // keys could push out would not be a lock-out. The default is RateLimitPolicy::kAccountBucket.
   std::vector<std::string> lockout_buckets{"login_account"};
-  // Keys of the lock-out buckets counted exactly (about 70 bytes each, plus 64 bytes each of
+  // Keys of the lock-out buckets counted exactly (about 100 bytes each, plus 64 bytes each of
   // overflow cells backed by memory only when used); past it they are counted in a fixed-size
   // sketch that may over-count but never forgets.
   std::size_t max_lockout_keys = 100000;

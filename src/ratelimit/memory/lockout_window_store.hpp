@@ -23,7 +23,7 @@ inline namespace v1 {
 // over-counted (docs/rate-limiting.md, "When the account store is full"). A key that becomes
 // exact later starts from the sketch's estimate, so moving between the two loses no hits.
 //
-// Memory: at most `capacity` map entries and heap records (about 70 bytes per key), plus the
+// Memory: at most `capacity` map entries and heap records (about 100 bytes per key), plus the
 // sketch's 2 x 2 x capacity cells of 16 bytes (64 bytes per key of capacity, backed by memory
 // only as overflow hits touch them). Not thread-safe: the limiter holds the shard's lock.
 class LockoutWindowStore {
