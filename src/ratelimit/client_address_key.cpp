@@ -26,7 +26,7 @@ std::string client_address_key(std::string_view address, int ipv6_prefix_length)
   if (std::equal(kMappedPrefix.begin(), kMappedPrefix.end(), bytes.begin())) {
     std::array<char, INET_ADDRSTRLEN> v4{};
     ::inet_ntop(AF_INET, bytes.data() + 12, v4.data(), v4.size());
-    return std::string(v4.data());
+    return {v4.data()};
   }
 
   const int prefix = std::clamp(ipv6_prefix_length, 0, 128);
