@@ -101,7 +101,9 @@ struct AUTHKIT_API Config {
   bool audit_log_emails = false;  // AUDIT_LOG_EMAILS: e-mails in failed-login audit events (W26)
   std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
   Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
-  Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
+  // RATE_LIMIT_IPV6_PREFIX: IPv6 clients share the request bucket of their /N network; 1..128.
+  int rate_limit_ipv6_prefix = 64;
+  Duration purge_retention = std::chrono::days(30);  // PURGE_RETENTION
   // PURGE_INTERVAL: how often the reference server purges (AuthService::purge); 0: never.
   Duration purge_interval = std::chrono::hours(1);
   // MIGRATE_ON_START: AuthService::open applies pending migrations; false: it refuses to start

@@ -63,6 +63,7 @@ constexpr std::string_view kVariables[] = {
     "AUDIT_LOG_EMAILS",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_FAILURE_WINDOW_MS",
+    "RATE_LIMIT_IPV6_PREFIX",
     "PURGE_RETENTION",
     "HTTP_THREADS",
     "HTTP_KEEP_ALIVE_MAX",
@@ -492,6 +493,8 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
       "LOGIN_MAX_FAILURES_PER_ACCOUNT", config.login_max_failures_per_account, {0, false});
   config.login_failure_window = Duration(
       reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
+  config.rate_limit_ipv6_prefix = static_cast<int>(
+      reader.integer("RATE_LIMIT_IPV6_PREFIX", config.rate_limit_ipv6_prefix, {1, true}, 128));
   config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
   config.purge_interval = reader.duration("PURGE_INTERVAL", config.purge_interval);
   config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);

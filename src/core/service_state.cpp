@@ -14,6 +14,7 @@ RateLimitPolicyOptions policy_options(const Config& config) {
   options.requests = RateLimit{config.rate_limit_max_requests, config.rate_limit_window};
   options.login_failures =
       RateLimit{config.login_max_failures_per_account, config.login_failure_window};
+  options.ipv6_prefix_length = config.rate_limit_ipv6_prefix;
   return options;
 }
 

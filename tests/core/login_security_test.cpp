@@ -152,6 +152,34 @@ CORE_TEST("core: the auth bucket refuses request max+1, invalid bodies included 
   CHECK(h.service->register_user({"Again", "again@example.com", "strong-pass-123"}, h.ctx()));
 }
 
+CORE_TEST("core: RATE_LIMIT_IPV6_PREFIX groups IPv6 clients of the auth bucket") {
+  Harness<TestType> h([](Config& c) {
+    c.rate_limit_max_requests = 2;
+    c.rate_limit_ipv6_prefix = 56;
+  });
+  const auto from = [](const char* ip) { return RequestContext{{std::nullopt, ip}, ""}; };
+  // Two addresses of one /56 (different /64s) share the budget of 2; the third request is refused.
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:1::1")).error().code ==
+        ErrorCode::kInvalidPayload);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:ff::2")).error().code ==
+        ErrorCode::kInvalidPayload);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:80::3")).error().code ==
+        ErrorCode::kTooManyRequests);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:100::1")).error().code ==
+        ErrorCode::kInvalidPayload);
+
+  for (int prefix : {0, 129}) {
+    Config bad = authkit_test::test_config();
+    bad.rate_limit_ipv6_prefix = prefix;
+    ServiceDependencies deps;
+    deps.store = h.store;
+    auto refused = AuthService::create(bad, deps);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::kInvalidConfiguration);
+    CHECK(refused.error().diagnostic.find("RATE_LIMIT_IPV6_PREFIX") != std::string::npos);
+  }
+}
+
 CORE_TEST("core: an account is locked after N failures, before any hashing (checklist 10)") {
   Harness<TestType> h([](Config& c) { c.login_max_failures_per_account = 3; });
   REQUIRE(h.service->register_user({"Lock", "lock@example.com", "strong-pass-123"}, h.ctx()));

@@ -865,6 +865,22 @@ TEST_CASE("config: DATABASE_POOL_SIZE", "[config]") {
               "Too big: expected number to be <=1000");
 }
 
+TEST_CASE("config: RATE_LIMIT_IPV6_PREFIX", "[config]") {
+  CHECK(load_ok(valid_env()).rate_limit_ipv6_prefix == 64);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "56")).rate_limit_ipv6_prefix == 56);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", " 128 ")).rate_limit_ipv6_prefix ==
+        128);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "1")).rate_limit_ipv6_prefix == 1);
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "0"), "RATE_LIMIT_IPV6_PREFIX",
+              "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "129"), "RATE_LIMIT_IPV6_PREFIX",
+              "Too big: expected number to be <=128");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "/64"), "RATE_LIMIT_IPV6_PREFIX",
+              "Invalid input: expected number, received NaN");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "64.5"), "RATE_LIMIT_IPV6_PREFIX",
+              "Invalid input: expected int, received number");
+}
+
 TEST_CASE("config: PURGE_INTERVAL", "[config]") {
   CHECK(load_ok(valid_env()).purge_interval == std::chrono::hours(1));
   CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", "0")).purge_interval == Duration(0));
