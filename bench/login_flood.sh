@@ -3,8 +3,9 @@
 # on a new connection from 127.0.0.1, against authkit-server (docs/benchmarks/overload.md),
 # twice: all connecting at once ("burst": past the server's listen backlog of 5 the kernel
 # resets some connections, counted apart as transport errors), then connecting one after another
-# over 1 s ("spread": every attempt reaches the server, and they still wait there together, a
-# login taking longer than that). FLOOD_SPREADS (default "0ms 1s") chooses.
+# over 1 s ("spread": most attempts reach the server, and they still wait there together, a
+# login taking longer than that). FLOOD_SPREADS (default "0ms 1s") chooses. The kernel's listen
+# queue overflows during each flood are counted from /proc/net/netstat.
 # Reports how many were served (200) and shed (503), how long they waited, what /health and
 # /v1/auth/me answered meanwhile (probes every 50 ms on kept-alive connections, beside their
 # idle latency measured just before at the same pace; /health also on a new connection every
@@ -36,6 +37,12 @@ backends="sqlite"
 probes=(--group "health,name=health,probe=1,interval=50ms"
   --group "me,name=me,probe=1,interval=50ms")
 
+# The kernel's count of connections refused because a listen queue was full (system-wide: other
+# programs on the machine may add to it), read around each flood.
+listen_overflows() {
+  awk '/^TcpExt:/ { if (!seen) { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") col = i; seen = 1 } else print $col }' /proc/net/netstat
+}
+
 reports=()
 for backend in $backends; do
   for spread in $spreads; do
@@ -47,6 +54,7 @@ for backend in $backends; do
       timeout --kill-after=10 120 "$loadgen" --url "$server_url" --quiet --json "$out/$name-idle.json" \
         --group "health,name=health,interval=50ms,workers=1,duration=3s" \
         --group "me,name=me,interval=50ms,workers=1,duration=3s"
+      overflows_before=$(listen_overflows)
       # Bounded: every attempt gets an answer or a transport error within the 30 s timeout.
       timeout --kill-after=10 300 "$loadgen" --url "$server_url" --quiet --json "$out/$name.json" \
         --server-pid "$server_pid" \
@@ -54,6 +62,7 @@ for backend in $backends; do
         "${probes[@]}" \
         --group "health,name=health-new-connection,probe=1,interval=100ms,keep-alive=0" \
         --group "login,name=login-other-address,probe=1,interval=1s,source=127.0.0.2"
+      echo $(($(listen_overflows) - overflows_before)) > "$out/$name-overflows.txt"
       bench_server_hash_metrics > "$out/$name-metrics.txt"
       bench_server_stop
       reports+=("$backend:$spread:$label:$out/$name")
@@ -65,8 +74,8 @@ python3 - "${reports[@]}" <<'PY'
 import json, sys
 def mib(kib): return f"{kib / 1024:.0f} MiB"
 rows = []
-print("| backend | connecting | server | attempts | served (200) | shed (503) | other answers | flood lasted | attempt p50 / p99 / max (ms) | /health p99 idle → flood | /me p99 idle → flood | /health new conn. p99 / max | other address: served / shed | server RSS before → peak (VmHWM) |")
-print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| backend | connecting | server | attempts | served (200) | shed (503) | other answers | listen overflows | flood lasted | attempt p50 / p99 / max (ms) | /health p99 idle → flood | /me p99 idle → flood | /health new conn. p99 / max | other address: served / shed | server RSS before → peak (VmHWM) |")
+print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for item in sys.argv[1:]:
     backend, spread, label, base = item.split(":", 3)
     metrics_path = base + "-metrics.txt"
@@ -86,6 +95,7 @@ for item in sys.argv[1:]:
     server = report["server"]
     connecting = "at once" if spread in ("0", "0ms", "0s") else f"over {spread}"
     print(f"| {backend} | {connecting} | {label} | {flood['sent']} | {served} | {shed} | {other} "
+          f"| {open(base + '-overflows.txt').read().strip()} "
           f"| {groups['flood']['elapsed_seconds']:.1f} s "
           f"| {lat['p50']:.0f} / {lat['p99']:.0f} / {lat['max']:.0f} "
           f"| {p99(idle, 'health'):.2f} → {p99(groups, 'health'):.2f} "

@@ -38,7 +38,8 @@ std::string error_label(int status, const std::string& body) {
 
 }  // namespace
 
-Connection::Connection(const Endpoint& endpoint) : client_(endpoint.host, endpoint.port) {
+Connection::Connection(const Endpoint& endpoint)
+    : client_(endpoint.host, endpoint.port), timeout_(endpoint.timeout) {
   const auto timeout = endpoint.timeout;
   client_.set_connection_timeout(timeout);
   client_.set_read_timeout(timeout);
@@ -91,7 +92,10 @@ Reply Connection::record(Recorder* recorder, std::string_view name, const httpli
   if (!result) {
     ++stats.transport_errors;
     ++stats.failed;
-    ++stats.transport[httplib::to_string(result.error())];
+    // cpp-httplib says "Read" both for a connection reset and for a timeout: tell them apart.
+    auto kind = httplib::to_string(result.error());
+    if (elapsed >= timeout_) kind += " (timeout)";
+    ++stats.transport[kind];
     return reply;
   }
   ++stats.statuses[reply.status];

@@ -41,6 +41,7 @@ class Connection {
                std::chrono::steady_clock::duration elapsed);
 
   httplib::Client client_;
+  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace loadgen
