@@ -44,6 +44,8 @@ ak_status status_of(ErrorCode code) noexcept {
     case ErrorCode::kPayloadTooLarge:
     case ErrorCode::kUnsupportedMediaType:
     case ErrorCode::kInvalidConfiguration:
+    case ErrorCode::kRequestTimeout:
+    case ErrorCode::kRequestHeaderFieldsTooLarge:
       return AK_ERR_INVALID_ARGUMENT;
     case ErrorCode::kUserAlreadyExists:
       return AK_ERR_CONFLICT;

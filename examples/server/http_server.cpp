@@ -5,10 +5,13 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <authkit/error.hpp>
 #include <authkit/json.hpp>
 #include <chrono>
 
+#include "correlation_id.hpp"
+#include "request_framing.hpp"
 #include "request_state.hpp"
 
 namespace authkit::server {
@@ -22,8 +25,13 @@ Error error_for_status(int status) {
       return Error(ErrorCode::kInvalidPayload);
     case 404:
       return Error(ErrorCode::kNotFound);
+    case 408:
+      return Error(ErrorCode::kRequestTimeout);
     case 413:
       return Error(ErrorCode::kPayloadTooLarge);
+    case 414:  // a request line over 8 KiB: part of the head, as Node counts it
+    case 431:
+      return Error(ErrorCode::kRequestHeaderFieldsTooLarge);
     case 415:
       return Error(ErrorCode::kUnsupportedMediaType);
     default:
@@ -31,26 +39,55 @@ Error error_for_status(int status) {
   }
 }
 
-bool has_body_method(const std::string& method) {
-  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+// What a request the edge could not read whole is answered (docs/compatibility.md#the-http-edge):
+// cpp-httplib only knows that the head or the body failed (400).
+Error error_for_exchange(int status) {
+  const auto* exchange = current_exchange();
+  if (exchange == nullptr) return error_for_status(status);
+  switch (exchange->head_problem()) {
+    case HeadProblem::kTooLarge:
+    case HeadProblem::kTooManyFields:
+      return Error(ErrorCode::kRequestHeaderFieldsTooLarge);
+    case HeadProblem::kTimeout:
+      return Error(ErrorCode::kRequestTimeout);
+    case HeadProblem::kMalformed: {
+      Error error(ErrorCode::kInvalidPayload);
+      error.details.push_back({"headers", "malformed request head"});
+      return error;
+    }
+    case HeadProblem::kClosed:
+    case HeadProblem::kNone:
+      break;
+  }
+  if (exchange->body_timed_out()) return Error(ErrorCode::kRequestTimeout);
+  return error_for_status(status);
+}
+
+EdgeSettings edge_settings(const Config& config) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  EdgeSettings settings;
+  settings.timeouts.read = duration_cast<milliseconds>(config.http_read_timeout);
+  settings.timeouts.write = duration_cast<milliseconds>(config.http_write_timeout);
+  settings.timeouts.head = duration_cast<milliseconds>(config.http_headers_timeout);
+  settings.timeouts.request = duration_cast<milliseconds>(config.http_request_timeout);
+  settings.pool.min_threads = config.http_threads;
+  settings.pool.max_threads = std::max(config.http_max_threads, config.http_threads);
+  settings.pool.max_waiting = settings.pool.max_threads;
+  settings.max_body_bytes = kMaxBodyBytes;
+  settings.keep_alive_max = static_cast<std::size_t>(config.http_keep_alive_max);
+  settings.keep_alive_timeout = std::chrono::seconds(5);  // the original's Keep-Alive: timeout=5
+  return settings;
 }
 
 }  // namespace
 
 HttpServer::HttpServer(const Config& config, std::shared_ptr<Logger> logger)
-    : config_(config), logger_(std::move(logger)) {
+    : config_(config), logger_(std::move(logger)), server_(edge_settings(config_)) {
   // Debian's cpp-httplib is compiled with defaults that cripple a server (Nagle on, keep-alive
-  // closed after 5 requests, 8 threads, one per open connection): set them from configuration.
-  const std::size_t threads = config_.http_threads;
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // closed after 5 requests, 8 threads, one per open connection): EdgeServer sets threads,
+  // keep-alive, timeouts and the body limit from configuration; Nagle is turned off here.
   server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_max_count(static_cast<std::size_t>(config_.http_keep_alive_max));
-  server_.set_keep_alive_timeout(5);  // the original's Keep-Alive: timeout=5
-  server_.set_read_timeout(
-      std::chrono::duration_cast<std::chrono::microseconds>(config_.http_read_timeout));
-  server_.set_write_timeout(
-      std::chrono::duration_cast<std::chrono::microseconds>(config_.http_write_timeout));
-  server_.set_payload_max_length(kMaxBodyBytes);
   server_.set_socket_options([](socket_t sock) {
     // Replaces httplib's default, which adds SO_REUSEPORT: two servers must not share a port.
     int yes = 1;
@@ -59,7 +96,41 @@ HttpServer::HttpServer(const Config& config, std::shared_ptr<Logger> logger)
     int no = 0;
     static_cast<void>(::setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no));
   });
+  server_.set_overload_answer([this] { return overload_answer(); });
   install_middlewares();
+}
+
+std::optional<Error> HttpServer::refusal_before_body(const httplib::Request& req) const {
+  if (const auto* exchange = current_exchange(); exchange != nullptr && exchange->framed()) {
+    switch (exchange->framing().refusal) {
+      case Framing::Refusal::kTransferEncoding: {
+        // Chunked bodies would be read by httplib without the 1 MiB limit.
+        Error error(ErrorCode::kInvalidPayload);
+        const bool chunked =
+            lower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos;
+        error.details.push_back({"body", chunked
+                                             ? "chunked request bodies are not accepted"
+                                             : "transfer-coded request bodies are not accepted"});
+        return error;
+      }
+      case Framing::Refusal::kInvalidContentLength: {
+        Error error(ErrorCode::kInvalidPayload);
+        error.details.push_back({"headers", "Content-Length must be one decimal number"});
+        return error;
+      }
+      case Framing::Refusal::kTooLarge:
+        return Error(ErrorCode::kPayloadTooLarge);
+      case Framing::Refusal::kNone:
+        break;
+    }
+  }
+  if (!has_body_method(req.method)) return std::nullopt;
+  // Compressed bodies are inflated by httplib without the 1 MiB limit; refuse them (W1).
+  const auto encoding = lower(req.get_header_value("Content-Encoding"));
+  if (!encoding.empty() && encoding != "identity") {
+    return Error(ErrorCode::kUnsupportedMediaType);
+  }
+  return std::nullopt;
 }
 
 void HttpServer::install_middlewares() {
@@ -68,28 +139,34 @@ void HttpServer::install_middlewares() {
     // logged; the correlation id comes first, for every later step (W1).
     close_request_state();
     request_state(req, config_.trust_proxy);
-    if (!has_body_method(req.method)) return httplib::Server::HandlerResponse::Unhandled;
-    // Compressed bodies are inflated by httplib without the 1 MiB limit; refuse them (W1).
-    const auto encoding = lower(req.get_header_value("Content-Encoding"));
-    if (!encoding.empty() && encoding != "identity") {
-      send_error(req, res, Error(ErrorCode::kUnsupportedMediaType));
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // Chunked bodies are read by httplib without the 1 MiB limit too.
-    if (lower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos) {
-      Error error(ErrorCode::kInvalidPayload);
-      error.details.push_back({"body", "chunked request bodies are not accepted"});
-      send_error(req, res, error);
+    // The body has not been read yet: a refusal here leaves it unread, and the edge closes the
+    // connection after the answer (Exchange::closes_connection), never parsing it as a request.
+    if (auto refusal = refusal_before_body(req)) {
+      send_error(req, res, *refusal);
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
+  // "Expect: 100-continue": refuse before the client sends the body, with the answer the
+  // pre-routing handler would give once it had.
+  server_.set_expect_100_continue_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        close_request_state();
+        request_state(req, config_.trust_proxy);
+        if (auto refusal = refusal_before_body(req)) {
+          send_error(req, res, *refusal);
+          return res.status;
+        }
+        return 100;
+      });
+
   server_.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
-        // Called for every status >= 400: a handler's own error body is kept.
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        send_error(req, res, error_for_status(res.status));
+        // Called for every status >= 400: a handler's own error body is kept. Handled either
+        // way: only then does httplib set Content-Length on an answer it writes without
+        // routing (the refusal of an "Expect: 100-continue" request).
+        if (res.body.empty()) send_error(req, res, error_for_exchange(res.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
 
@@ -110,6 +187,16 @@ void HttpServer::install_middlewares() {
     if (!res.has_header("Cache-Control") &&
         (res.status >= 400 || lower(req.path).starts_with("/v1/auth"))) {
       res.set_header("Cache-Control", "no-store");
+    }
+    // httplib advertises ranges on HEAD answers; no answer of this server has any.
+    res.headers.erase("Accept-Ranges");
+    // httplib announces keep-alive unless the client asked to close; the edge knows better
+    // (a refused body left unread, a head it could not read whole, ...).
+    if (const auto* exchange = current_exchange();
+        exchange != nullptr && exchange->closes_connection()) {
+      res.headers.erase("Keep-Alive");
+      res.headers.erase("Connection");
+      res.set_header("Connection", "close");
     }
   });
 
@@ -164,9 +251,9 @@ void HttpServer::add(Route route) {
 
 bool HttpServer::bind() {
   const int port = static_cast<int>(config_.port);
-  if (server_.bind_to_port("::", port)) return true;
+  if (server_.bind_with_backlog("::", port)) return true;
   // No IPv6 on this host: IPv4 only.
-  return server_.bind_to_port("0.0.0.0", port);
+  return server_.bind_with_backlog("0.0.0.0", port);
 }
 
 bool HttpServer::listen() { return server_.listen_after_bind(); }
@@ -178,6 +265,24 @@ void HttpServer::send_error(const httplib::Request& req, httplib::Response& res,
   res.status = error.status;
   res.set_content(json::error_envelope(error, correlation_id(req)),
                   "application/json; charset=utf-8");
+}
+
+std::string HttpServer::overload_answer() const {
+  // Written raw on the accepting thread (no request was read): the same envelope, headers of
+  // every error answer, and a fresh correlation id.
+  const auto id = correlation_id_from({});
+  const auto body = json::error_envelope(Error(ErrorCode::kServiceUnavailable), id);
+  return "HTTP/1.1 503 Service Unavailable\r\n"
+         "Content-Type: application/json; charset=utf-8\r\n"
+         "Content-Length: " +
+         std::to_string(body.size()) +
+         "\r\n"
+         "Connection: close\r\n"
+         "Retry-After: 1\r\n"
+         "Cache-Control: no-store\r\n"
+         "X-Content-Type-Options: nosniff\r\n"
+         "x-correlation-id: " +
+         id + "\r\n\r\n" + body;
 }
 
 const std::string& HttpServer::correlation_id(const httplib::Request& req) const {

@@ -8,9 +8,11 @@
 #include <authkit/logger.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "edge_server.hpp"
 #include "route.hpp"
 
 namespace authkit::server {
@@ -49,10 +51,15 @@ class HttpServer {
  private:
   void install_middlewares();
   void log_request(const httplib::Request& req, const httplib::Response& res) const;
+  // The refusal a request gets from its head alone, before its body is read (framing,
+  // Content-Encoding); nullopt when the body may be read.
+  std::optional<Error> refusal_before_body(const httplib::Request& req) const;
+  // The 503 written to a connection shed because the server is full (EdgeServer).
+  std::string overload_answer() const;
 
   const Config& config_;
   std::shared_ptr<Logger> logger_;
-  httplib::Server server_;
+  EdgeServer server_;
   std::vector<Route> routes_;
   RequestObserver observer_;
 };

@@ -115,11 +115,18 @@ struct AUTHKIT_API Config {
   std::size_t database_pool_size = 8;
 
   // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
-  std::size_t http_threads = default_http_threads();      // HTTP_THREADS
+  std::size_t http_threads = default_http_threads();  // HTTP_THREADS
+  // HTTP_MAX_THREADS: the server starts threads on demand up to this many (one per open
+  // connection); without the variable, max(256, http_threads).
+  std::size_t http_max_threads = 256;
   std::int64_t http_keep_alive_max = 100;                 // HTTP_KEEP_ALIVE_MAX (requests)
   Duration http_read_timeout = std::chrono::seconds(5);   // HTTP_READ_TIMEOUT_MS
   Duration http_write_timeout = std::chrono::seconds(5);  // HTTP_WRITE_TIMEOUT_MS
-  Duration shutdown_timeout = std::chrono::seconds(10);   // SHUTDOWN_TIMEOUT_MS
+  // HTTP_HEADERS_TIMEOUT_MS: a request head must be whole this long after its first byte.
+  Duration http_headers_timeout = std::chrono::seconds(10);
+  // HTTP_REQUEST_TIMEOUT_MS: a whole request (head and body), from its first byte.
+  Duration http_request_timeout = std::chrono::seconds(30);
+  Duration shutdown_timeout = std::chrono::seconds(10);  // SHUTDOWN_TIMEOUT_MS
 
   // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
   // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).

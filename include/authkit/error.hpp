@@ -37,6 +37,9 @@ enum class ErrorCode {
   kUnsupportedMediaType,
   kNotFound,
   kInvalidConfiguration,
+  // Added for the reference server's HTTP edge (docs/compatibility.md#the-http-edge).
+  kRequestTimeout,
+  kRequestHeaderFieldsTooLarge,
 };
 
 // One row of the error table.

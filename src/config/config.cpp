@@ -66,9 +66,12 @@ constexpr std::string_view kVariables[] = {
     "RATE_LIMIT_IPV6_PREFIX",
     "PURGE_RETENTION",
     "HTTP_THREADS",
+    "HTTP_MAX_THREADS",
     "HTTP_KEEP_ALIVE_MAX",
     "HTTP_READ_TIMEOUT_MS",
     "HTTP_WRITE_TIMEOUT_MS",
+    "HTTP_HEADERS_TIMEOUT_MS",
+    "HTTP_REQUEST_TIMEOUT_MS",
     "SHUTDOWN_TIMEOUT_MS",
     "PURGE_INTERVAL",
     "MIGRATE_ON_START",
@@ -395,6 +398,28 @@ void check_token_keys(Reader& reader, Config& config) {
   config.refresh_token_key_id = reader.optional_text("REFRESH_TOKEN_KEY_ID");
 }
 
+// The server's thread ceiling and request deadlines, which must agree with the settings
+// before them (docs/configuration.md).
+void check_http_edge(Reader& reader, Config& config) {
+  const auto floor = static_cast<std::int64_t>(config.http_threads);
+  const auto max_threads =
+      reader.integer("HTTP_MAX_THREADS", std::max<std::int64_t>(floor, 256), {1, true}, 4096);
+  if (max_threads < floor) {
+    reader.issue("HTTP_MAX_THREADS",
+                 "HTTP_MAX_THREADS must be at least HTTP_THREADS (" + std::to_string(floor) + ")");
+  }
+  config.http_max_threads = static_cast<std::size_t>(std::max(max_threads, floor));
+  config.http_headers_timeout = Duration(
+      reader.integer("HTTP_HEADERS_TIMEOUT_MS", config.http_headers_timeout.count(), {0, false}));
+  config.http_request_timeout = Duration(
+      reader.integer("HTTP_REQUEST_TIMEOUT_MS", config.http_request_timeout.count(), {0, false}));
+  if (config.http_request_timeout < config.http_headers_timeout) {
+    reader.issue("HTTP_REQUEST_TIMEOUT_MS",
+                 "HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS (" +
+                     std::to_string(config.http_headers_timeout.count()) + ")");
+  }
+}
+
 }  // namespace
 
 std::size_t default_http_threads() noexcept {
@@ -509,6 +534,7 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
       reader.integer("HTTP_READ_TIMEOUT_MS", config.http_read_timeout.count(), {0, false}));
   config.http_write_timeout = Duration(
       reader.integer("HTTP_WRITE_TIMEOUT_MS", config.http_write_timeout.count(), {0, false}));
+  check_http_edge(reader, config);
   config.shutdown_timeout =
       Duration(reader.integer("SHUTDOWN_TIMEOUT_MS", config.shutdown_timeout.count(), {0, true}));
 

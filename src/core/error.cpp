@@ -32,8 +32,11 @@ constexpr std::array kErrorTable{
     ErrorInfo{"UNSUPPORTED_MEDIA_TYPE", 415, "unsupported media type"},
     ErrorInfo{"NOT_FOUND", 404, "not found"},
     ErrorInfo{"INVALID_CONFIGURATION", 500, "invalid configuration"},
+    ErrorInfo{"REQUEST_TIMEOUT", 408, "request timeout"},
+    ErrorInfo{"REQUEST_HEADER_FIELDS_TOO_LARGE", 431, "request header fields too large"},
 };
-static_assert(kErrorTable.size() == static_cast<std::size_t>(ErrorCode::kInvalidConfiguration) + 1,
+static_assert(kErrorTable.size() ==
+                  static_cast<std::size_t>(ErrorCode::kRequestHeaderFieldsTooLarge) + 1,
               "every ErrorCode needs a row in kErrorTable");
 
 }  // namespace

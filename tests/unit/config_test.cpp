@@ -848,6 +848,38 @@ TEST_CASE("config: the reference server's HTTP settings", "[config]") {
               "Too small: expected number to be >=0");
 }
 
+TEST_CASE("config: the server's thread ceiling and request deadlines", "[config]") {
+  const Config defaults = load_ok(valid_env());
+  CHECK(defaults.http_max_threads == std::max<std::size_t>(256, defaults.http_threads));
+  CHECK(defaults.http_headers_timeout == std::chrono::seconds(10));
+  CHECK(defaults.http_request_timeout == std::chrono::seconds(30));
+
+  Env env = valid_env();
+  env["HTTP_THREADS"] = "4";
+  env["HTTP_MAX_THREADS"] = "4";
+  env["HTTP_HEADERS_TIMEOUT_MS"] = "2000";
+  env["HTTP_REQUEST_TIMEOUT_MS"] = "2000";
+  const Config set = load_ok(env);
+  CHECK(set.http_max_threads == 4);
+  CHECK(set.http_headers_timeout == Duration(2000));
+  CHECK(set.http_request_timeout == Duration(2000));
+  // Without HTTP_MAX_THREADS the ceiling follows a floor set above 256.
+  CHECK(load_ok(with(valid_env(), "HTTP_THREADS", "300")).http_max_threads == 300);
+
+  check_issue(with(with(valid_env(), "HTTP_THREADS", "16"), "HTTP_MAX_THREADS", "8"),
+              "HTTP_MAX_THREADS", "HTTP_MAX_THREADS must be at least HTTP_THREADS (16)");
+  check_issue(with(valid_env(), "HTTP_MAX_THREADS", "0"), "HTTP_MAX_THREADS",
+              "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "HTTP_MAX_THREADS", "4097"), "HTTP_MAX_THREADS",
+              "Too big: expected number to be <=4096");
+  check_issue(with(valid_env(), "HTTP_HEADERS_TIMEOUT_MS", "0"), "HTTP_HEADERS_TIMEOUT_MS",
+              "Too small: expected number to be >0");
+  check_issue(with(valid_env(), "HTTP_REQUEST_TIMEOUT_MS", "soon"), "HTTP_REQUEST_TIMEOUT_MS",
+              "Invalid input: expected number, received NaN");
+  check_issue(with(valid_env(), "HTTP_REQUEST_TIMEOUT_MS", "5000"), "HTTP_REQUEST_TIMEOUT_MS",
+              "HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS (10000)");
+}
+
 TEST_CASE("config: MIGRATE_ON_START", "[config]") {
   CHECK(load_ok(valid_env()).migrate_on_start);
   CHECK_FALSE(load_ok(with(valid_env(), "MIGRATE_ON_START", " Off ")).migrate_on_start);

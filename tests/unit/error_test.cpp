@@ -9,7 +9,7 @@ using authkit::ErrorCode;
 using authkit::Result;
 
 TEST_CASE("every error code round-trips through its contract spelling", "[error]") {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kInvalidConfiguration); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kRequestHeaderFieldsTooLarge); ++i) {
     const auto code = static_cast<ErrorCode>(i);
     const auto spelled = authkit::to_string(code);
     CAPTURE(spelled);
@@ -51,6 +51,9 @@ TEST_CASE("the error table holds the contract's statuses and messages", "[error]
       {ErrorCode::kPayloadTooLarge, "PAYLOAD_TOO_LARGE", 413, "payload too large"},
       {ErrorCode::kUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", 415, "unsupported media type"},
       {ErrorCode::kNotFound, "NOT_FOUND", 404, "not found"},
+      {ErrorCode::kRequestTimeout, "REQUEST_TIMEOUT", 408, "request timeout"},
+      {ErrorCode::kRequestHeaderFieldsTooLarge, "REQUEST_HEADER_FIELDS_TOO_LARGE", 431,
+       "request header fields too large"},
   };
   for (const auto& row : rows) {
     CAPTURE(row.spelling);
