@@ -44,6 +44,10 @@ Result<void> check_config(const Config& config) {
     return Error(ErrorCode::kInvalidConfiguration,
                  "LOGIN_MAX_FAILURES_PER_ACCOUNT and LOGIN_FAILURE_WINDOW_MS must be positive");
   }
+  if (config.password_hash_queue_timeout <= Duration::zero()) {
+    return Error(ErrorCode::kInvalidConfiguration,
+                 "PASSWORD_HASH_QUEUE_TIMEOUT_MS must be positive");
+  }
   return {};
 }
 
