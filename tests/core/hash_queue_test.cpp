@@ -63,6 +63,10 @@ class ClosableHasher final : public PasswordHasher {
   std::atomic<int> inside_{0};
 };
 
+// The waiting limit runs on the real steady clock here: out of the way, so that a slow host
+// cannot turn a waiter into a refusal (the unit tests check the limit with a fake clock).
+constexpr Duration kNeverInThisTest = std::chrono::minutes(10);
+
 RequestContext from(const std::string& ip) { return RequestContext{{"agent", ip}, ""}; }
 
 // Waits (bounded: a hang guard, not a timing assertion) until `done()` holds.
@@ -84,6 +88,7 @@ CORE_TEST("core: a burst past PASSWORD_HASH_CONCURRENCY waits its turn and is se
         c.password_hash_concurrency = 1;
         c.password_hash_queue_max = 8;
         c.password_hash_queue_max_per_client = 8;  // one address: the harness's
+        c.password_hash_queue_timeout = kNeverInThisTest;
       },
       closable);
   REQUIRE(h.service->register_user({"Burst", "burst@example.com", "strong-pass-123"}, h.ctx()));
@@ -121,6 +126,7 @@ CORE_TEST("core: past the queue's length or a client's share, 503 for every hash
         c.password_hash_concurrency = 1;
         c.password_hash_queue_max = 2;
         c.password_hash_queue_max_per_client = 1;
+        c.password_hash_queue_timeout = kNeverInThisTest;
       },
       closable);
   REQUIRE(h.service->register_user({"Queue", "queue@example.com", "strong-pass-123"}, h.ctx()));

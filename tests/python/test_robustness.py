@@ -124,8 +124,10 @@ def test_a_burst_waits_for_the_hashing_queue_instead_of_failing():
     # One hash at a time (64 MiB Argon2id), six logins at once: the five that find the slot
     # taken wait in the library's queue (docs/configuration.md#password-hash-queue) and are
     # served, as through the C++ API and the server.
+    # The waiting limit is raised out of the way: a slow host must not turn waiting into 503.
     with authkit.Service(config(ARGON2_OPSLIMIT=2, ARGON2_MEMLIMIT=64 * 1024 * 1024,
-                                PASSWORD_HASH_CONCURRENCY=1)) as svc:
+                                PASSWORD_HASH_CONCURRENCY=1,
+                                PASSWORD_HASH_QUEUE_TIMEOUT_MS=300000)) as svc:
         svc.register("Burst", "burst@example.com", PASSWORD)
         outcomes: List[object] = []
         barrier = threading.Barrier(6, timeout=60)
