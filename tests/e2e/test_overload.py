@@ -6,10 +6,9 @@ is shed. Raised: the rate limits, so that the limiter does not answer before the
 the waiting limit (PASSWORD_HASH_QUEUE_TIMEOUT_MS), the one bound that depends on how fast the
 host hashes: on a busy CI machine a 20-request burst can take longer than the default 10 s, and
 a test must not fail because a machine is slow. The unit tests check the waiting limit with a
-fake clock. Every test is bounded by a request count, with generous client
-timeouts as hang guards; no assertion is about time. The 20-login burst from one address relies
-on the defaults of a 2-core machine (4 slots + 16 places per address) as docs/configuration.md
-states them.
+fake clock. Every test is bounded by a request count, with generous client timeouts as hang
+guards; no assertion is about time. The 20-login burst from one address relies on the defaults
+of a 2-core machine (4 slots + 16 places per address) as docs/configuration.md states them.
 
 AUTHKIT_OVERLOAD_REPORT=<file> appends the flood's measurements (served, shed, p99 of /health
 and /v1/auth/me during it, the server's peak RSS) as a JSON line: docs/benchmarks/overload.md.
@@ -33,7 +32,7 @@ CONCURRENCY = 2 * CORES               # PASSWORD_HASH_CONCURRENCY's default
 QUEUE_TIMEOUT_S = 300                 # PASSWORD_HASH_QUEUE_TIMEOUT_MS here, in seconds
 ARGON2_MEMLIMIT = 64 * 1024 * 1024    # ARGON2_MEMLIMIT's default
 # What the server holds besides its hashes: code, heap, thread stacks, database client, the
-# allocator's arenas (measured at about 20-30 MiB; docs/benchmarks/overload.md).
+# allocator's arenas (measured at about 20 MiB; docs/benchmarks/overload.md).
 RSS_CONSTANT = 64 * 1024 * 1024
 SANITIZED = bool(os.environ.get("AUTHKIT_SANITIZE"))
 CLIENT_TIMEOUT = 600  # a hang guard, above any answer the queue can give
