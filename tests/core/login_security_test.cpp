@@ -1,4 +1,4 @@
-// Core: equal hashing work for unknown e-mails (W2), rehash on login, the hashing gate, rate
+// Core: equal hashing work for unknown e-mails (W2), rehash on login, a hasher's own gate, rate
 // limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
 #include <algorithm>
 #include <cstdlib>
@@ -100,7 +100,9 @@ CORE_TEST("core: a bcrypt hash from an adopted database is replaced at login (DE
   CHECK_FALSE(h.hasher->needs_rehash((*moved)->password_hash));
 }
 
-CORE_TEST("core: past the hashing limit login and register fail fast with 503") {
+CORE_TEST("core: an injected hasher whose own gate is saturated elsewhere gives 503, counted") {
+  // The service's queue admits these calls (its slot is free); the hasher's gate, shared with
+  // another user of the same hasher, refuses them at once.
   auto gate = std::make_shared<detail::ConcurrencyGate>(1);
   Harness<TestType> h({}, detail::make_password_hasher(authkit_test::test_config_policy(), gate));
   REQUIRE(h.service->register_user({"Gate", "gate@example.com", "strong-pass-123"}, h.ctx()));
