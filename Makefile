@@ -6,6 +6,7 @@
 #   make package     the .deb packages of the dev build, in build/dev/packages
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench       build and run the benchmarks (release build)
+#   make bench-overload  only the overload figures (docs/benchmarks/overload.md)
 #   make format      clang-format every C/C++ file in place
 #   make tidy        clang-tidy (.clang-tidy) on the library, server and C ABI sources
 #
@@ -15,7 +16,7 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps run test package tidy test-asan test-tsan bench format check-format clean
+.PHONY: deps run test package tidy test-asan test-tsan bench bench-overload format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -47,6 +48,11 @@ bench: deps
 	cmake --preset bench
 	cmake --build --preset bench
 	scripts/with-services.sh scripts/run-benchmarks.sh build/bench
+
+bench-overload: deps
+	cmake --preset bench
+	cmake --build --preset bench --target authkit-server authkit-loadgen
+	scripts/with-services.sh bench/overload_bench.sh build/bench
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

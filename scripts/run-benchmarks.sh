@@ -25,3 +25,6 @@ echo "== bindings (docs/benchmarks/bindings.md)"
 
 echo "== server (docs/benchmarks/server.md)"
 "$here/bench/server_bench.sh" "$build"
+
+echo "== overload: the original's scenarios and a login flood (docs/benchmarks/overload.md)"
+"$here/bench/overload_bench.sh" "$build"

@@ -1,8 +1,12 @@
 // /v1/auth/*: body or bearer in, the library's Result out as status + JSON (or 204).
 #include "routes_auth.hpp"
 
+#include <algorithm>
 #include <authkit/json.hpp>
 #include <authkit/rate_limiter.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
 
 #include "body.hpp"
 #include "header_fields.hpp"
@@ -63,6 +67,16 @@ void rate_limit_headers(const Decision& decision, httplib::Response& res) {
   if (!decision.value.allowed) res.set_header("Retry-After", std::to_string(reset));
 }
 
+// A 503 (the password-hashing queue shed the request, or the database pool stayed busy) says
+// when to come back: after the queue's waiting limit, by which time every caller queued now has
+// been served or refused (docs/configuration.md#password-hash-queue).
+void unavailable_headers(const Config& config, const Error& error, httplib::Response& res) {
+  if (error.code != ErrorCode::kServiceUnavailable) return;
+  const auto seconds =
+      std::chrono::ceil<std::chrono::seconds>(config.password_hash_queue_timeout).count();
+  res.set_header("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
+}
+
 OperationDoc auth_doc(std::string summary, bool bearer, std::optional<Schema> body,
                       std::vector<ResponseDoc> responses) {
   OperationDoc doc;
@@ -102,9 +116,9 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
   const auto service = [&service_ptr]() -> AuthService& { return *service_ptr; };
   // A public POST: 415 for a non-UTF charset first (as the original's body parser, before the
   // rate limiter), then the library's operation.
-  const auto public_post = [&server](auto operation, int success_status, auto render) {
-    return [&server, operation, success_status, render](const httplib::Request& req,
-                                                        httplib::Response& res) {
+  const auto public_post = [&server, service](auto operation, int success_status, auto render) {
+    return [&server, service, operation, success_status, render](const httplib::Request& req,
+                                                                 httplib::Response& res) {
       const auto body = json_body(req.get_header_value("Content-Type"), req.body);
       if (body.unsupported_charset) {
         server.send_error(req, res, Error(ErrorCode::kUnsupportedMediaType));
@@ -114,6 +128,7 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
       auto result = operation(body.text, context(server, req), &decision.value);
       rate_limit_headers(decision, res);
       if (!result) {
+        unavailable_headers(service().config(), result.error(), res);
         server.send_error(req, res, result.error());
         return;
       }

@@ -63,8 +63,10 @@ struct ServiceDependencies {
 // untouched when no limiter answered. A refused request fails with TOO_MANY_REQUESTS (429).
 //
 // No operation throws: an unexpected failure (std::bad_alloc included) is
-// INTERNAL_SERVER_ERROR. Password hashing past PASSWORD_HASH_CONCURRENCY fails fast with
-// SERVICE_UNAVAILABLE (503).
+// INTERNAL_SERVER_ERROR. Register and login hash passwords at most PASSWORD_HASH_CONCURRENCY at
+// once; a caller that finds every slot taken waits its turn in a bounded queue (by client
+// address), and fails with SERVICE_UNAVAILABLE (503) only when it cannot be queued or has waited
+// PASSWORD_HASH_QUEUE_TIMEOUT_MS (docs/configuration.md#password-hash-queue).
 //
 // Thread-safe: one instance is shared by every request thread.
 class AUTHKIT_API AuthService {

@@ -51,7 +51,7 @@ typedef enum ak_status {
   AK_ERR_AUTH = 2,             /* credentials, tokens, sessions: the contract's 401/404 codes */
   AK_ERR_CONFLICT = 3,         /* USER_ALREADY_EXISTS */
   AK_ERR_RATE_LIMITED = 4,     /* TOO_MANY_REQUESTS */
-  AK_ERR_UNAVAILABLE = 5,      /* SERVICE_UNAVAILABLE: a dependency or the hashing gate */
+  AK_ERR_UNAVAILABLE = 5,      /* SERVICE_UNAVAILABLE: a dependency, or the hashing queue */
   AK_ERR_INTERNAL = 6          /* INTERNAL_SERVER_ERROR, out of memory */
 } ak_status;
 

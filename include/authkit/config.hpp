@@ -48,8 +48,16 @@ struct RedisUrl {
 AUTHKIT_API Result<RedisUrl> parse_redis_url(std::string_view url);
 
 // HTTP_THREADS' default: 2 x the number of cores, at least 8 (cpp-httplib serves one open
-// connection per worker thread, so too few threads make keep-alive clients queue).
+// connection per worker thread, so too few threads make keep-alive clients queue), plus the
+// threads password hashing can hold at the default PASSWORD_HASH_CONCURRENCY and
+// PASSWORD_HASH_QUEUE_MAX (each hashing or queued login holds its thread), so that a login
+// flood leaves the first part to every other request. Config::from_env() adds the configured
+// values instead when HTTP_THREADS is unset.
 AUTHKIT_API std::size_t default_http_threads() noexcept;
+
+// PASSWORD_HASH_QUEUE_MAX's default for a PASSWORD_HASH_CONCURRENCY: 8 x it (a full queue drains
+// in about 8 hash times, well within PASSWORD_HASH_QUEUE_TIMEOUT_MS).
+AUTHKIT_API std::size_t default_password_hash_queue_max(std::size_t concurrency) noexcept;
 
 // Looks one environment variable up: nullopt when it is not set (which differs from set to "").
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
@@ -77,7 +85,10 @@ struct AUTHKIT_API Config {
   bool docs_enabled = true;                                       // DOCS_ENABLED
   bool metrics_enabled = false;                                   // METRICS_ENABLED
   std::optional<std::string> metrics_auth_token;                  // METRICS_AUTH_TOKEN
-  int bcrypt_rounds = kBcryptRoundsDefault;                       // BCRYPT_ROUNDS
+  // METRICS_ALLOW_UNAUTHENTICATED (added by libauthkit): with NODE_ENV=production and metrics
+  // enabled, from_env() requires METRICS_AUTH_TOKEN unless this is true.
+  bool metrics_allow_unauthenticated = false;
+  int bcrypt_rounds = kBcryptRoundsDefault;  // BCRYPT_ROUNDS
 
   // Added by libauthkit.
   std::string access_token_algorithm = "HS256";  // ACCESS_TOKEN_ALGORITHM
@@ -94,6 +105,14 @@ struct AUTHKIT_API Config {
   std::size_t argon2_memlimit = kArgon2MemlimitInteractive;    // ARGON2_MEMLIMIT (bytes)
   // PASSWORD_HASH_CONCURRENCY
   std::size_t password_hash_concurrency = default_password_hash_concurrency();
+  // The queue of callers waiting for a hashing slot (docs/configuration.md#password-hash-queue):
+  // PASSWORD_HASH_QUEUE_MAX callers wait at most (0: none; nullopt: the default for the
+  // concurrency), one client address (IPv6: its /64) holds at most
+  // PASSWORD_HASH_QUEUE_MAX_PER_CLIENT of those places (0: half the queue, rounded up), and a
+  // caller waits at most PASSWORD_HASH_QUEUE_TIMEOUT_MS. Then SERVICE_UNAVAILABLE.
+  std::optional<std::size_t> password_hash_queue_max;
+  std::size_t password_hash_queue_max_per_client = 0;
+  Duration password_hash_queue_timeout = std::chrono::seconds(10);
   // SESSION_MAX_AGE: absolute session lifetime, whatever its tokens say (W21); 0 is none.
   Duration session_max_age = std::chrono::days(30);
   // REFRESH_REUSE_GRACE_MS: DESIGN §4 reuse grace; 0 is strict, as the original.
@@ -101,7 +120,9 @@ struct AUTHKIT_API Config {
   bool audit_log_emails = false;  // AUDIT_LOG_EMAILS: e-mails in failed-login audit events (W26)
   std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
   Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
-  Duration purge_retention = std::chrono::days(30);          // PURGE_RETENTION
+  // RATE_LIMIT_IPV6_PREFIX: IPv6 clients share the request bucket of their /N network; 1..128.
+  int rate_limit_ipv6_prefix = 64;
+  Duration purge_retention = std::chrono::days(30);  // PURGE_RETENTION
   // PURGE_INTERVAL: how often the reference server purges (AuthService::purge); 0: never.
   Duration purge_interval = std::chrono::hours(1);
   // MIGRATE_ON_START: AuthService::open applies pending migrations; false: it refuses to start
@@ -129,6 +150,9 @@ struct AUTHKIT_API Config {
   // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
   // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).
   PasswordPolicy password_policy() const;
+  // PASSWORD_HASH_QUEUE_MAX and PASSWORD_HASH_QUEUE_MAX_PER_CLIENT with their defaults resolved.
+  std::size_t effective_password_hash_queue_max() const noexcept;
+  std::size_t effective_password_hash_queue_max_per_client() const noexcept;
 
   // Reads the process environment: the only place libauthkit reads it, and only when called.
   static Result<Config> from_env();

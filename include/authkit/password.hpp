@@ -1,4 +1,10 @@
 // Password hashing: Argon2id (libsodium), bcrypt (libxcrypt), behind a bounded concurrency gate.
+//
+// An AuthService calls its hasher only after taking a slot of its own hashing queue
+// (PASSWORD_HASH_CONCURRENCY slots, callers waiting their turn within PASSWORD_HASH_QUEUE_MAX /
+// _MAX_PER_CLIENT / _TIMEOUT_MS, docs/configuration.md#password-hash-queue), keyed by the request's
+// client address, which this interface does not see. A hasher used on its own (outside an
+// AuthService) has only its gate, which refuses at once.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +38,8 @@ inline constexpr int kBcryptRoundsMax = 15;
 inline constexpr std::size_t kBcryptMaxPasswordBytes = 72;
 
 // 2 x std::thread::hardware_concurrency(), at least 1: the default number of hashes that may
-// run at once (each Argon2id hash at the default cost holds 64 MiB while it runs).
+// run at once (each Argon2id hash at the default cost holds 64 MiB while it runs), so the
+// memory of hashing stays under max_concurrency x the Argon2id memory limit.
 AUTHKIT_API std::size_t default_password_hash_concurrency() noexcept;
 
 // How passwords are hashed. Out-of-range costs make hash() fail with INVALID_CONFIGURATION.
@@ -41,8 +48,11 @@ struct PasswordPolicy {
   std::uint64_t argon2_opslimit = kArgon2OpslimitInteractive;
   std::size_t argon2_memlimit = kArgon2MemlimitInteractive;  // bytes
   int bcrypt_rounds = kBcryptRoundsDefault;                  // 8..15
-  // Hashes and verifications allowed to run at once; more fail fast with SERVICE_UNAVAILABLE.
-  // 0 is taken as 1.
+  // Hashes and verifications allowed to run at once by this hasher's own gate; past it a call
+  // fails at once with SERVICE_UNAVAILABLE (the gate never waits). An AuthService queues its
+  // callers before they reach the hasher (Config::password_hash_concurrency slots, the same
+  // number by default), so through it a burst waits instead of failing and this gate is only a
+  // backstop. 0 is taken as 1.
   std::size_t max_concurrency = default_password_hash_concurrency();
 };
 
@@ -54,9 +64,9 @@ class AUTHKIT_API PasswordHasher {
 
   // A new hash of `password` in the policy's algorithm and cost, as a self-describing string
   // ("$argon2id$v=19$m=65536,t=2,p=1$..." or "$2b$10$..."). Fails with SERVICE_UNAVAILABLE when
-  // the concurrency gate is saturated, and in bcrypt mode with INVALID_PAYLOAD (detail on
-  // "password") for a password over 72 bytes or one containing a NUL byte, which bcrypt would
-  // silently truncate.
+  // the concurrency gate is saturated (without waiting), and in bcrypt mode with INVALID_PAYLOAD
+  // (detail on "password") for a password over 72 bytes or one containing a NUL byte, which bcrypt
+  // would silently truncate.
   virtual Result<std::string> hash(std::string_view password) = 0;
 
   // Whether `password` matches `stored_hash` (Argon2id/Argon2i, or bcrypt $2a$/$2b$/$2y$), in

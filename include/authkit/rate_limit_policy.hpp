@@ -18,6 +18,9 @@ struct RateLimitPolicyOptions {
   RateLimit requests{100, Duration{60000}};
   // LOGIN_MAX_FAILURES_PER_ACCOUNT per LOGIN_FAILURE_WINDOW_MS: failed logins per account.
   RateLimit login_failures{10, Duration{15 * 60 * 1000}};
+  // RATE_LIMIT_IPV6_PREFIX: IPv6 clients share the request bucket of their /N network (one
+  // subscriber usually holds a whole /64); 0..128, clamped.
+  int ipv6_prefix_length = 64;
 };
 
 // Which limits apply to which request; the limiter does the counting. Both checks are cheap and
@@ -32,7 +35,7 @@ class AUTHKIT_API RateLimitPolicy {
 
   RateLimitPolicy(std::shared_ptr<RateLimiter> limiter, RateLimitPolicyOptions options = {});
 
-  // Counts one request from `client_ip` on the `auth` bucket (key `rl:auth:<ip>`, or
+  // Counts one request from `client_ip` on the `auth` bucket (key `rl:auth:<request_key>`, or
   // `rl:auth:global` for an empty IP, as the original). Not allowed → 429.
   Result<RateLimitDecision> check_request(std::string_view client_ip);
 
@@ -47,6 +50,12 @@ class AUTHKIT_API RateLimitPolicy {
   // The account bucket's key: SHA-256 hex of the normalised (trimmed, lower-cased) e-mail, so
   // no address is ever written to Redis.
   static std::string account_key(std::string_view email);
+
+  // The request bucket's key of a client address (docs/compatibility.md#rate-limit-ipv6-prefix):
+  // an IPv4 address as it is; an IPv4-mapped one (`::ffff:a.b.c.d`) as `a.b.c.d`; any other
+  // IPv6 address as its /`ipv6_prefix_length` network, `2001:db8:1:2::/64` (at 128 the
+  // canonical address alone); text that is not an address as it is.
+  static std::string request_key(std::string_view client_ip, int ipv6_prefix_length);
 
   const RateLimitPolicyOptions& options() const noexcept { return options_; }
 

@@ -2,19 +2,28 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "authkit/clock.hpp"
 
 namespace authkit {
 inline namespace v1 {
 
-// The in-memory backend.
+// The in-memory backend (docs/rate-limiting.md, "Memory backend").
 struct MemoryRateLimiterOptions {
-  // Most keys held at once; past it the least recently hit key of a shard is evicted. The
-  // original service's bound.
+  // Most keys of the other buckets (per-address requests) held at once; past it the least
+  // recently hit key of a shard is evicted. The original service's bound.
   std::size_t max_keys = 10000;
   // Independent locks; more shards, less contention between request threads.
   std::size_t shards = 16;
+  // Buckets whose windows are never evicted while they run: a lock-out that traffic on other
+  // keys could push out would not be a lock-out. The default is RateLimitPolicy::kAccountBucket.
+  std::vector<std::string> lockout_buckets{"login_account"};
+  // Keys of the lock-out buckets counted exactly (about 100 bytes each, plus 64 bytes each of
+  // overflow cells backed by memory only when used); past it they are counted in a fixed-size
+  // sketch that may over-count but never forgets.
+  std::size_t max_lockout_keys = 100000;
 };
 
 // The Redis backend.

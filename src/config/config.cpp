@@ -58,11 +58,15 @@ constexpr std::string_view kVariables[] = {
     "ARGON2_OPSLIMIT",
     "ARGON2_MEMLIMIT",
     "PASSWORD_HASH_CONCURRENCY",
+    "PASSWORD_HASH_QUEUE_MAX",
+    "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT",
+    "PASSWORD_HASH_QUEUE_TIMEOUT_MS",
     "SESSION_MAX_AGE",
     "REFRESH_REUSE_GRACE_MS",
     "AUDIT_LOG_EMAILS",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT",
     "LOGIN_FAILURE_WINDOW_MS",
+    "RATE_LIMIT_IPV6_PREFIX",
     "PURGE_RETENTION",
     "HTTP_THREADS",
     "HTTP_MAX_THREADS",
@@ -75,6 +79,7 @@ constexpr std::string_view kVariables[] = {
     "PURGE_INTERVAL",
     "MIGRATE_ON_START",
     "DATABASE_POOL_SIZE",
+    "METRICS_ALLOW_UNAUTHENTICATED",
 };
 // Rules that relate two variables come after every single-variable issue.
 constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
@@ -419,11 +424,51 @@ void check_http_edge(Reader& reader, Config& config) {
   }
 }
 
-}  // namespace
-
-std::size_t default_http_threads() noexcept {
+// The HTTP threads for everything but password hashing.
+std::size_t http_threads_besides_hashing() noexcept {
   const std::size_t cores = std::thread::hardware_concurrency();
   return std::max<std::size_t>(8, 2 * cores);
+}
+
+constexpr std::size_t kMaxHttpThreads = 4096;
+constexpr std::int64_t kMaxHashQueue = 4096;  // every waiter holds a thread: as HTTP_THREADS
+
+// /metrics tells anyone who reaches it the traffic, error rates and abuse signals of the
+// service: in production it needs a token, or an explicit statement that the network guards it.
+void check_metrics_exposure(Reader& reader, Config& config) {
+  config.metrics_allow_unauthenticated =
+      reader.boolean("METRICS_ALLOW_UNAUTHENTICATED", config.metrics_allow_unauthenticated);
+  if (config.node_env == NodeEnv::kProduction && config.metrics_enabled &&
+      !config.metrics_auth_token && !config.metrics_allow_unauthenticated) {
+    reader.issue("METRICS_AUTH_TOKEN",
+                 "METRICS_AUTH_TOKEN is required when NODE_ENV is production and "
+                 "METRICS_ENABLED is true: set a token of at least 16 characters (and give "
+                 "Prometheus the same one), or set METRICS_ALLOW_UNAUTHENTICATED=true if only "
+                 "a trusted network can reach /metrics",
+                 kCrossFieldOrder);
+  }
+}
+
+}  // namespace
+
+std::size_t default_password_hash_queue_max(std::size_t concurrency) noexcept {
+  return 8 * concurrency;
+}
+
+std::size_t default_http_threads() noexcept {
+  const std::size_t concurrency = default_password_hash_concurrency();
+  return std::min(kMaxHttpThreads, http_threads_besides_hashing() + concurrency +
+                                       default_password_hash_queue_max(concurrency));
+}
+
+std::size_t Config::effective_password_hash_queue_max() const noexcept {
+  return password_hash_queue_max.value_or(
+      default_password_hash_queue_max(password_hash_concurrency));
+}
+
+std::size_t Config::effective_password_hash_queue_max_per_client() const noexcept {
+  if (password_hash_queue_max_per_client > 0) return password_hash_queue_max_per_client;
+  return std::max<std::size_t>(1, (effective_password_hash_queue_max() + 1) / 2);
 }
 
 PasswordPolicy Config::password_policy() const {
@@ -508,6 +553,15 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   config.password_hash_concurrency = static_cast<std::size_t>(
       reader.integer("PASSWORD_HASH_CONCURRENCY",
                      static_cast<std::int64_t>(config.password_hash_concurrency), {1, true}));
+  if (reader.get("PASSWORD_HASH_QUEUE_MAX")) {
+    config.password_hash_queue_max = static_cast<std::size_t>(
+        reader.integer("PASSWORD_HASH_QUEUE_MAX", 0, {0, true}, kMaxHashQueue));
+  }
+  config.password_hash_queue_max_per_client = static_cast<std::size_t>(
+      reader.integer("PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", 0, {1, true}, kMaxHashQueue));
+  config.password_hash_queue_timeout =
+      Duration(reader.integer("PASSWORD_HASH_QUEUE_TIMEOUT_MS",
+                              config.password_hash_queue_timeout.count(), {0, false}, 600000));
 
   config.session_max_age = reader.duration("SESSION_MAX_AGE", config.session_max_age);
   config.refresh_reuse_grace = Duration(
@@ -517,14 +571,20 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
       "LOGIN_MAX_FAILURES_PER_ACCOUNT", config.login_max_failures_per_account, {0, false});
   config.login_failure_window = Duration(
       reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
+  config.rate_limit_ipv6_prefix = static_cast<int>(
+      reader.integer("RATE_LIMIT_IPV6_PREFIX", config.rate_limit_ipv6_prefix, {1, true}, 128));
   config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
   config.purge_interval = reader.duration("PURGE_INTERVAL", config.purge_interval);
   config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
   config.database_pool_size = static_cast<std::size_t>(reader.integer(
       "DATABASE_POOL_SIZE", static_cast<std::int64_t>(config.database_pool_size), {1, true}, 1000));
 
+  // Unset: room for every hashing and queued login besides the threads for the rest.
+  config.http_threads =
+      std::min(kMaxHttpThreads, http_threads_besides_hashing() + config.password_hash_concurrency +
+                                    config.effective_password_hash_queue_max());
   config.http_threads = static_cast<std::size_t>(reader.integer(
-      "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, 4096));
+      "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, kMaxHttpThreads));
   config.http_keep_alive_max =
       reader.integer("HTTP_KEEP_ALIVE_MAX", config.http_keep_alive_max, {1, true});
   config.http_read_timeout = Duration(
@@ -534,6 +594,8 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   check_http_edge(reader, config);
   config.shutdown_timeout =
       Duration(reader.integer("SHUTDOWN_TIMEOUT_MS", config.shutdown_timeout.count(), {0, true}));
+
+  check_metrics_exposure(reader, config);
 
   if (auto problems = std::move(reader).result(); !problems) return std::move(problems).error();
   return config;

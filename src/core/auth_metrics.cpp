@@ -35,7 +35,12 @@ AuthMetrics::AuthMetrics(MetricsRegistry& registry)
           "Total refreshes answered with the existing child token within the reuse grace.")),
       hash_rejections_(registry.counter(
           "auth_api_password_hash_rejections_total",
-          "Total password hashing requests refused because the concurrency limit was reached.")),
+          "Total password hashing requests shed with 503: the hashing queue was full, the "
+          "client's share of it was taken, or no slot came within the waiting limit.")),
+      hash_queue_depth_(registry
+                            .gauge("auth_api_password_hash_queue_depth",
+                                   "Requests waiting for a password hashing slot.")
+                            .get()),
       request_duration_(registry.histogram("auth_api_http_request_duration_seconds",
                                            "HTTP request duration in seconds.",
                                            {"method", "route", "status_code"}, kDurationBuckets)) {
@@ -68,6 +73,10 @@ void AuthMetrics::readiness_failure(std::string_view dependency) {
 void AuthMetrics::reuse_grace() { reuse_grace_.get().inc(); }
 
 void AuthMetrics::hash_rejected() { hash_rejections_.get().inc(); }
+
+void AuthMetrics::hash_queue_depth(std::size_t waiting) noexcept {
+  hash_queue_depth_.set(static_cast<double>(waiting));
+}
 
 void AuthMetrics::publish_fallback_total(std::uint64_t total) {
   // A counter only goes up: add what the limiter counted since the last publication.

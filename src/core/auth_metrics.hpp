@@ -1,6 +1,7 @@
 // AuthMetrics: the service's metric families, registered in the order they are rendered.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -29,8 +30,11 @@ class AuthMetrics {
   void readiness_failure(std::string_view dependency);
   // auth_api_refresh_reuse_grace_total: each refresh answered from the reuse grace.
   void reuse_grace();
-  // auth_api_password_hash_rejections_total: each hash refused by the concurrency gate.
+  // auth_api_password_hash_rejections_total: each hash shed
+  // (docs/configuration.md#password-hash-queue).
   void hash_rejected();
+  // auth_api_password_hash_queue_depth: callers waiting for a hashing slot now.
+  void hash_queue_depth(std::size_t waiting) noexcept;
   // auth_api_rate_limit_fallback_total brought up to the limiter's fallback_total().
   void publish_fallback_total(std::uint64_t total);
   // auth_api_http_request_duration_seconds{method,route,status_code}.
@@ -46,6 +50,7 @@ class AuthMetrics {
   CounterFamily& rate_limit_fallback_;
   CounterFamily& reuse_grace_;
   CounterFamily& hash_rejections_;
+  Gauge& hash_queue_depth_;
   HistogramFamily& request_duration_;
   std::mutex fallback_mutex_;
   std::uint64_t fallback_published_ = 0;

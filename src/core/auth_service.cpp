@@ -44,6 +44,13 @@ Result<void> check_config(const Config& config) {
     return Error(ErrorCode::kInvalidConfiguration,
                  "LOGIN_MAX_FAILURES_PER_ACCOUNT and LOGIN_FAILURE_WINDOW_MS must be positive");
   }
+  if (config.rate_limit_ipv6_prefix < 1 || config.rate_limit_ipv6_prefix > 128) {
+    return Error(ErrorCode::kInvalidConfiguration, "RATE_LIMIT_IPV6_PREFIX must be 1 to 128");
+  }
+  if (config.password_hash_queue_timeout <= Duration::zero()) {
+    return Error(ErrorCode::kInvalidConfiguration,
+                 "PASSWORD_HASH_QUEUE_TIMEOUT_MS must be positive");
+  }
   return {};
 }
 

@@ -1,5 +1,6 @@
-// Login (contract §4.2): per-account throttling, equal hashing work for unknown e-mails (W2),
-// rehash of outdated hashes, and the session created with its first token at once (W8).
+// Login (contract §4.2): per-account throttling, the hashing queue, equal hashing work for
+// unknown e-mails (W2), rehash of outdated hashes, and the session created with its first token
+// at once (W8).
 #include <utility>
 
 #include "authkit/crypto.hpp"
@@ -62,20 +63,33 @@ Result<AuthResult> login(ServiceState& state, const CreateSessionInput& input,
     return rate_limited(state, RateLimitPolicy::kAccountBucket, *account);
   }
 
-  auto found = state.store->find_user_by_email(email);
-  if (!found) return std::move(found).error();
-  if (!*found) {
-    // Verify against the dummy hash so that an unknown e-mail takes as long as a wrong password.
-    auto dummy = state.hasher->verify(input.password, state.dummy_hash);
-    if (!dummy) return hashing_failed(state, std::move(dummy).error());
-    return invalid_credentials(state, ctx, email, std::nullopt);
-  }
-  User user = std::move(**found);
-  auto matches = state.hasher->verify(input.password, user.password_hash);
-  if (!matches) return hashing_failed(state, std::move(matches).error());
-  if (!*matches) return invalid_credentials(state, ctx, email, user.id);
-
-  rehash_if_needed(state, ctx, user, input.password);
+  User user;
+  {
+    // Queued before the lookup, for known and unknown e-mails alike: a refusal then costs no
+    // database work, and waiting cannot tell which accounts exist
+    // (docs/compatibility.md#password-hash-queue).
+    auto ticket = admit_hashing(state, ctx);
+    if (!ticket) return std::move(ticket).error();
+    auto found = state.store->find_user_by_email(email);
+    if (!found) return std::move(found).error();
+    if (!*found) {
+      // Verify against the dummy hash so that an unknown e-mail takes as long as a wrong
+      // password.
+      auto dummy = state.hasher->verify(input.password, state.dummy_hash);
+      if (!dummy) return hashing_failed(state, std::move(dummy).error());
+      ticket->release();
+      return invalid_credentials(state, ctx, email, std::nullopt);
+    }
+    user = std::move(**found);
+    auto matches = state.hasher->verify(input.password, user.password_hash);
+    if (!matches) return hashing_failed(state, std::move(matches).error());
+    if (!*matches) {
+      ticket->release();
+      return invalid_credentials(state, ctx, email, user.id);
+    }
+    // Under the same slot: the rehash follows the verification, so one hash at a time still.
+    rehash_if_needed(state, ctx, user, input.password);
+  }  // the slot is given back before the session is written
 
   const TimePoint now = state.now();
   const std::int64_t iat = to_unix_seconds(now);

@@ -14,7 +14,10 @@ Result<User> register_user(ServiceState& state, const RegisterInput& input,
   // concurrent duplicate to 409 (W3).
   if (*existing) return Error(ErrorCode::kUserAlreadyExists);
 
+  auto ticket = admit_hashing(state, ctx);
+  if (!ticket) return std::move(ticket).error();
   auto hash = state.hasher->hash(input.password);
+  ticket->release();  // before the insert: the slot is for hashing only
   if (!hash) return hashing_failed(state, std::move(hash).error());
 
   auto user = state.store->create_user(NewUser{input.name, email, std::move(*hash), state.now()});

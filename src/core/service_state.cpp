@@ -14,7 +14,17 @@ RateLimitPolicyOptions policy_options(const Config& config) {
   options.requests = RateLimit{config.rate_limit_max_requests, config.rate_limit_window};
   options.login_failures =
       RateLimit{config.login_max_failures_per_account, config.login_failure_window};
+  options.ipv6_prefix_length = config.rate_limit_ipv6_prefix;
   return options;
+}
+
+AdmissionLimits admission_limits(const Config& config) {
+  AdmissionLimits limits;
+  limits.slots = config.password_hash_concurrency;
+  limits.queue_max = config.effective_password_hash_queue_max();
+  limits.per_client_max = config.effective_password_hash_queue_max_per_client();
+  limits.max_wait = config.password_hash_queue_timeout;
+  return limits;
 }
 
 }  // namespace
@@ -30,7 +40,9 @@ ServiceState::ServiceState(Config cfg, ServiceDependencies deps, TokenCodec toke
       clock(std::move(deps.clock)),
       codec(std::move(token_codec)),
       policy(limiter, policy_options(config)),
-      metrics(*registry) {}
+      metrics(*registry),
+      admission(admission_limits(config), steady_wait_clock(),
+                [this](std::size_t waiting) { metrics.hash_queue_depth(waiting); }) {}
 
 void ServiceState::audit_event(std::string_view event, const RequestContext& ctx,
                                LogFields fields) const {
@@ -71,6 +83,18 @@ Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
 Error hashing_failed(ServiceState& state, Error error) {
   if (error.code == ErrorCode::kServiceUnavailable) state.metrics.hash_rejected();
   return error;
+}
+
+Result<HashAdmission::Ticket> admit_hashing(ServiceState& state, const RequestContext& ctx) {
+  // The queue's share is per client as the rate limits count clients: IPv4 and IPv4-mapped
+  // addresses one by one, IPv6 by its RATE_LIMIT_IPV6_PREFIX network.
+  std::optional<std::string> key;
+  if (ctx.client.ip_address && !ctx.client.ip_address->empty()) {
+    key = RateLimitPolicy::request_key(*ctx.client.ip_address, state.config.rate_limit_ipv6_prefix);
+  }
+  auto ticket = state.admission.enter(key ? std::optional<std::string_view>(*key) : std::nullopt);
+  if (!ticket) return hashing_failed(state, std::move(ticket).error());
+  return ticket;
 }
 
 std::optional<UserId> parse_user_id(std::string_view subject) noexcept {

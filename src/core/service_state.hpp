@@ -11,6 +11,7 @@
 #include "authkit/jwt.hpp"
 #include "authkit/rate_limit_policy.hpp"
 #include "core/auth_metrics.hpp"
+#include "password/hash_admission.hpp"
 
 namespace authkit::detail {
 
@@ -30,6 +31,11 @@ struct ServiceState {
   // A hash of a random password made with the hasher's policy at creation: unknown e-mails are
   // verified against it so that they cost what a wrong password costs (W2).
   std::string dummy_hash;
+  // Every hash and verification the operations make waits its turn here, keyed by the client
+  // address: the AuthService, not the PasswordHasher, owns the queue, because only it knows the
+  // client (RequestContext) and so the PasswordHasher interface stays as it is. An injected
+  // hasher is bounded by it as much as the default one.
+  HashAdmission admission;
 
   ServiceState(Config cfg, ServiceDependencies deps, TokenCodec token_codec);
 
@@ -47,9 +53,15 @@ Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
 // TOO_MANY_REQUESTS, counted in the hits metric with the decision's bucket and mode.
 Error rate_limited(ServiceState& state, std::string_view bucket, const RateLimitDecision& d);
 
-// A password-hashing failure as the caller sees it: gate saturation is counted in
-// auth_api_password_hash_rejections_total (and stays SERVICE_UNAVAILABLE).
+// A password-hashing failure as the caller sees it: a refusal by the queue (or by an injected
+// hasher's own gate) is counted in auth_api_password_hash_rejections_total (and stays
+// SERVICE_UNAVAILABLE).
 Error hashing_failed(ServiceState& state, Error error);
+
+// A slot for one request's hashing work (its verification, and a rehash that follows it),
+// waited for in state.admission under the request's client address. The ticket gives the slot
+// back when it goes out of scope: keep it exactly around the hasher's calls.
+Result<HashAdmission::Ticket> admit_hashing(ServiceState& state, const RequestContext& ctx);
 
 // The user id a token's `sub` names (decimal digits, leading zeros allowed); nullopt when it
 // does not fit a UserId.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "authkit/crypto.hpp"
+#include "ratelimit/client_address_key.hpp"
 
 namespace authkit {
 inline namespace v1 {
@@ -35,9 +36,14 @@ std::string RateLimitPolicy::account_key(std::string_view email) {
   return crypto::sha256_hex(normalised);
 }
 
+std::string RateLimitPolicy::request_key(std::string_view client_ip, int ipv6_prefix_length) {
+  return detail::client_address_key(client_ip, ipv6_prefix_length);
+}
+
 Result<RateLimitDecision> RateLimitPolicy::check_request(std::string_view client_ip) {
   if (!limiter_) return no_limiter();
-  return limiter_->hit(kRequestBucket, client_ip.empty() ? kGlobalKey : client_ip,
+  if (client_ip.empty()) return limiter_->hit(kRequestBucket, kGlobalKey, options_.requests);
+  return limiter_->hit(kRequestBucket, request_key(client_ip, options_.ipv6_prefix_length),
                        options_.requests);
 }
 

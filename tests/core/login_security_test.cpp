@@ -1,4 +1,4 @@
-// Core: equal hashing work for unknown e-mails (W2), rehash on login, the hashing gate, rate
+// Core: equal hashing work for unknown e-mails (W2), rehash on login, a hasher's own gate, rate
 // limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
 #include <algorithm>
 #include <cstdlib>
@@ -100,7 +100,9 @@ CORE_TEST("core: a bcrypt hash from an adopted database is replaced at login (DE
   CHECK_FALSE(h.hasher->needs_rehash((*moved)->password_hash));
 }
 
-CORE_TEST("core: past the hashing limit login and register fail fast with 503") {
+CORE_TEST("core: an injected hasher whose own gate is saturated elsewhere gives 503, counted") {
+  // The service's queue admits these calls (its slot is free); the hasher's gate, shared with
+  // another user of the same hasher, refuses them at once.
   auto gate = std::make_shared<detail::ConcurrencyGate>(1);
   Harness<TestType> h({}, detail::make_password_hasher(authkit_test::test_config_policy(), gate));
   REQUIRE(h.service->register_user({"Gate", "gate@example.com", "strong-pass-123"}, h.ctx()));
@@ -150,6 +152,34 @@ CORE_TEST("core: the auth bucket refuses request max+1, invalid bodies included 
   CHECK(h.service->register_user({"Other", "other@example.com", "strong-pass-123"}, other));
   h.clock->advance(60001ms);  // a new window
   CHECK(h.service->register_user({"Again", "again@example.com", "strong-pass-123"}, h.ctx()));
+}
+
+CORE_TEST("core: RATE_LIMIT_IPV6_PREFIX groups IPv6 clients of the auth bucket") {
+  Harness<TestType> h([](Config& c) {
+    c.rate_limit_max_requests = 2;
+    c.rate_limit_ipv6_prefix = 56;
+  });
+  const auto from = [](const char* ip) { return RequestContext{{std::nullopt, ip}, ""}; };
+  // Two addresses of one /56 (different /64s) share the budget of 2; the third request is refused.
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:1::1")).error().code ==
+        ErrorCode::kInvalidPayload);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:ff::2")).error().code ==
+        ErrorCode::kInvalidPayload);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:80::3")).error().code ==
+        ErrorCode::kTooManyRequests);
+  CHECK(h.service->register_user_json("[]", from("2001:db8:0:100::1")).error().code ==
+        ErrorCode::kInvalidPayload);
+
+  for (int prefix : {0, 129}) {
+    Config bad = authkit_test::test_config();
+    bad.rate_limit_ipv6_prefix = prefix;
+    ServiceDependencies deps;
+    deps.store = h.store;
+    auto refused = AuthService::create(bad, deps);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::kInvalidConfiguration);
+    CHECK(refused.error().diagnostic.find("RATE_LIMIT_IPV6_PREFIX") != std::string::npos);
+  }
 }
 
 CORE_TEST("core: an account is locked after N failures, before any hashing (checklist 10)") {

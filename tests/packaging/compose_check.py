@@ -94,6 +94,13 @@ def main():
         # Required from the operator's .env, never a default written in the file.
         expect(":?" in str(env.get(secret, "")), f"app: {secret} is not required from the environment")
     check_nginx_front(compose, os.path.dirname(os.path.abspath(sys.argv[1])), expect)
+    # The server refuses production metrics without a token (docs/configuration.md): the token
+    # must come from the operator's environment, or the opt-out must be spelled out.
+    if (str(env.get("NODE_ENV")) == "production"
+            and str(env.get("METRICS_ENABLED", "false")).lower() in ("true", "1", "yes", "on")):
+        expect(":?" in str(env.get("METRICS_AUTH_TOKEN", ""))
+               or str(env.get("METRICS_ALLOW_UNAUTHENTICATED", "")).lower() == "true",
+               "app: production metrics without a required METRICS_AUTH_TOKEN")
 
     for problem in problems:
         print(f"compose: {problem}")

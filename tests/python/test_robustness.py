@@ -1,6 +1,7 @@
 """Wrong arguments, closing, threads and the GIL."""
 import threading
 import time
+from typing import List
 
 import pytest
 
@@ -117,3 +118,39 @@ def test_the_gil_is_released_while_hashing():
             last = now
         worker.join()
         assert longest_gap < hash_seconds * 0.5, (longest_gap, hash_seconds)
+
+
+def test_a_burst_waits_for_the_hashing_queue_instead_of_failing():
+    # One hash at a time (64 MiB Argon2id), six logins at once: the five that find the slot
+    # taken wait in the library's queue (docs/configuration.md#password-hash-queue) and are
+    # served, as through the C++ API and the server.
+    # The waiting limit is raised out of the way: a slow host must not turn waiting into 503.
+    with authkit.Service(config(ARGON2_OPSLIMIT=2, ARGON2_MEMLIMIT=64 * 1024 * 1024,
+                                PASSWORD_HASH_CONCURRENCY=1,
+                                PASSWORD_HASH_QUEUE_TIMEOUT_MS=300000)) as svc:
+        svc.register("Burst", "burst@example.com", PASSWORD)
+        outcomes: List[object] = []
+        barrier = threading.Barrier(6, timeout=60)
+
+        def login() -> None:
+            barrier.wait()
+            try:
+                outcomes.append(svc.login("burst@example.com", PASSWORD)["session"]["current"])
+            except BaseException as e:  # reported by the main thread
+                outcomes.append(e)
+
+        threads = [threading.Thread(target=login) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert outcomes == [True] * 6
+
+
+def test_the_hashing_queue_settings_are_checked():
+    error = pytest.raises(authkit.InvalidArgumentError, authkit.Service,
+                          config(PASSWORD_HASH_QUEUE_MAX=-1,
+                                 PASSWORD_HASH_QUEUE_TIMEOUT_MS=0)).value
+    assert error.code == "INVALID_CONFIGURATION"
+    assert "PASSWORD_HASH_QUEUE_MAX: Too small" in error.message
+    assert "PASSWORD_HASH_QUEUE_TIMEOUT_MS: Too small" in error.message

@@ -1,7 +1,10 @@
 // One set of RateLimiter cases, run against each backend (memory here, Redis in the redis suite).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -220,4 +223,31 @@ TEMPLATE_TEST_CASE("policy: failed logins lock one account, keyed by the e-mail'
 
   backend.end_window("login_account", key, options.login_failures.window);
   CHECK(policy.check_account(email)->allowed);
+}
+
+TEMPLATE_TEST_CASE("policy: an IPv6 /64 is one key of the auth bucket, IPv4-mapped is IPv4",
+                   "[ratelimit][policy]", AUTHKIT_TEST_BACKENDS) {
+  TestType backend;
+  authkit::RateLimitPolicyOptions options;
+  options.requests = RateLimit{2, Duration{60000}};
+  authkit::RateLimitPolicy policy(backend.limiter, options);
+  // A random /64 and IPv4 address: the shared Redis keeps `rl:auth:*` keys between cases.
+  std::array<std::uint8_t, 7> r{};
+  authkit::crypto::random_bytes(r);
+  char net_text[40];
+  std::snprintf(net_text, sizeof net_text, "2001:db8:%x:%x", (r[0] * 256U + r[1]) | 1U,
+                (r[2] * 256U + r[3]) | 1U);
+  const std::string net = net_text;
+  CHECK(policy.check_request(net + ":1::1")->allowed);
+  CHECK(policy.check_request(net + ":ffff:ffff:ffff:ffff")->allowed);
+  CHECK_FALSE(policy.check_request(net + "::42")->allowed);
+  const std::string key = authkit::RateLimitPolicy::request_key(net + "::", 64);
+  CHECK(key == net + "::/64");
+  CHECK(backend.limiter->peek("auth", key, options.requests)->count == 3);
+
+  const std::string v4 =
+      "10." + std::to_string(r[4]) + "." + std::to_string(r[5]) + "." + std::to_string(r[6]);
+  CHECK(policy.check_request("::ffff:" + v4)->allowed);
+  CHECK(policy.check_request(v4)->allowed);
+  CHECK(backend.limiter->peek("auth", v4, options.requests)->count == 2);
 }

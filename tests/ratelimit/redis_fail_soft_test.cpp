@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "authkit/clock.hpp"
+#include "authkit/rate_limit_policy.hpp"
 #include "authkit/rate_limiter_factory.hpp"
 #include "ratelimit/redis/redis_rate_limiter.hpp"
 #include "recording_logger.hpp"
@@ -92,6 +93,46 @@ TEST_CASE("redis fail-soft: a stopped Redis never fails a hit, a restarted one g
   events = logger->events();
   REQUIRE(events.size() == 2);
   CHECK(events[1].name == "rate_limiter_recovered");
+}
+
+TEST_CASE("redis fail-soft: with Redis stopped, a lock-out in the fallback survives a flood",
+          "[ratelimit][redis][failsoft][lockout]") {
+  RedisProcess server;
+  server.start();
+  auto clock = std::make_shared<authkit::ManualClock>(TimePoint(Duration(1'700'000'000'000)));
+  auto made = authkit::make_rate_limiter(server.url(), generous(), clock);
+  REQUIRE(made);
+  std::shared_ptr<authkit::RateLimiter> limiter = std::move(*made);
+  authkit::RateLimitPolicy policy(limiter);  // 100 requests a minute, 10 failures per 15 min
+  REQUIRE(policy.check_request("192.0.2.1")->mode == RateLimitMode::kRedis);
+
+  // The clock stands still, so the back-off never ends: everything below is the fallback's.
+  server.stop();
+  const std::string victim = "victim@example.com";
+  for (int i = 0; i < 10; ++i) REQUIRE(policy.record_login_failure(victim));
+  auto locked = policy.check_account(victim);
+  REQUIRE(locked);
+  REQUIRE(locked->mode == RateLimitMode::kMemory);
+  REQUIRE_FALSE(locked->allowed);
+
+  // Five times the fallback's key bound in fresh addresses, and other accounts' failures past
+  // its lock-out store's 100,000 keys.
+  for (int i = 0; i < 50'000; ++i) {
+    const std::string ip = "127." + std::to_string((i >> 16) & 0xff) + "." +
+                           std::to_string((i >> 8) & 0xff) + "." + std::to_string(i & 0xff);
+    auto d = policy.check_request(ip);
+    if (!d || d->mode != RateLimitMode::kMemory || d->count != 1) FAIL("request " << i);
+  }
+  for (int i = 0; i < 110'000; ++i) {
+    if (!policy.record_login_failure("other-" + std::to_string(i) + "@example.com")) {
+      FAIL("failure " << i);
+    }
+  }
+  auto still = policy.check_account(victim);
+  REQUIRE(still);
+  CHECK(still->mode == RateLimitMode::kMemory);
+  CHECK_FALSE(still->allowed);
+  CHECK(still->count == 10);
 }
 
 TEST_CASE("redis fail-soft: Redis unreachable from the start still serves every hit",

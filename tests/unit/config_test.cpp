@@ -897,6 +897,22 @@ TEST_CASE("config: DATABASE_POOL_SIZE", "[config]") {
               "Too big: expected number to be <=1000");
 }
 
+TEST_CASE("config: RATE_LIMIT_IPV6_PREFIX", "[config]") {
+  CHECK(load_ok(valid_env()).rate_limit_ipv6_prefix == 64);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "56")).rate_limit_ipv6_prefix == 56);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", " 128 ")).rate_limit_ipv6_prefix ==
+        128);
+  CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "1")).rate_limit_ipv6_prefix == 1);
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "0"), "RATE_LIMIT_IPV6_PREFIX",
+              "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "129"), "RATE_LIMIT_IPV6_PREFIX",
+              "Too big: expected number to be <=128");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "/64"), "RATE_LIMIT_IPV6_PREFIX",
+              "Invalid input: expected number, received NaN");
+  check_issue(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "64.5"), "RATE_LIMIT_IPV6_PREFIX",
+              "Invalid input: expected int, received number");
+}
+
 TEST_CASE("config: PURGE_INTERVAL", "[config]") {
   CHECK(load_ok(valid_env()).purge_interval == std::chrono::hours(1));
   CHECK(load_ok(with(valid_env(), "PURGE_INTERVAL", "0")).purge_interval == Duration(0));
@@ -916,4 +932,96 @@ TEST_CASE("config: the session and throttling variables sort before cross-field 
   CHECK(error.details[0].path == "SESSION_MAX_AGE");
   CHECK(error.details[1].path == "PURGE_RETENTION");
   CHECK(error.details[2].message == "REFRESH_TOKEN_SECRET must differ from ACCESS_TOKEN_SECRET");
+}
+
+TEST_CASE("config: the password-hashing queue's settings", "[config]") {
+  const Config defaults = load_ok(valid_env());
+  const std::size_t concurrency = authkit::default_password_hash_concurrency();
+  CHECK_FALSE(defaults.password_hash_queue_max.has_value());
+  CHECK(defaults.effective_password_hash_queue_max() == 8 * concurrency);
+  CHECK(authkit::default_password_hash_queue_max(concurrency) == 8 * concurrency);
+  CHECK(defaults.effective_password_hash_queue_max_per_client() == 4 * concurrency);
+  CHECK(defaults.password_hash_queue_timeout == std::chrono::seconds(10));
+  // A default-constructed Config says the same as an empty environment.
+  const Config constructed;
+  CHECK(constructed.effective_password_hash_queue_max() == 8 * concurrency);
+  CHECK(constructed.password_hash_queue_timeout == defaults.password_hash_queue_timeout);
+  CHECK(constructed.http_threads == defaults.http_threads);
+
+  // The defaults follow the concurrency: 8 x it, half of that per client (rounded up).
+  const Config three = load_ok(with(valid_env(), "PASSWORD_HASH_CONCURRENCY", "3"));
+  CHECK(three.effective_password_hash_queue_max() == 24);
+  CHECK(three.effective_password_hash_queue_max_per_client() == 12);
+
+  Env env = valid_env();
+  env["PASSWORD_HASH_QUEUE_MAX"] = "7";
+  env["PASSWORD_HASH_QUEUE_TIMEOUT_MS"] = "250";
+  const Config seven = load_ok(env);
+  CHECK(seven.password_hash_queue_max == std::size_t{7});
+  CHECK(seven.effective_password_hash_queue_max_per_client() == 4);
+  CHECK(seven.password_hash_queue_timeout == Duration(250));
+  env["PASSWORD_HASH_QUEUE_MAX_PER_CLIENT"] = "7";
+  CHECK(load_ok(env).effective_password_hash_queue_max_per_client() == 7);
+  // 0: nobody waits (the old fail-fast behaviour); still one place counted per client.
+  const Config none = load_ok(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX", "0"));
+  CHECK(none.effective_password_hash_queue_max() == 0);
+  CHECK(none.effective_password_hash_queue_max_per_client() == 1);
+
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX", "-1"), "PASSWORD_HASH_QUEUE_MAX",
+              "Too small: expected number to be >=0");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX", "4097"), "PASSWORD_HASH_QUEUE_MAX",
+              "Too big: expected number to be <=4096");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX", "lots"), "PASSWORD_HASH_QUEUE_MAX",
+              "Invalid input: expected number, received NaN");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", "0"),
+              "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", "Too small: expected number to be >=1");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", "2.5"),
+              "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", "Invalid input: expected int, received number");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "0"),
+              "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "Too small: expected number to be >0");
+  check_issue(with(valid_env(), "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "600001"),
+              "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "Too big: expected number to be <=600000");
+}
+
+TEST_CASE("config: unset HTTP_THREADS leaves room for every hashing and queued login", "[config]") {
+  Env env = valid_env();
+  env["PASSWORD_HASH_CONCURRENCY"] = "3";
+  env["PASSWORD_HASH_QUEUE_MAX"] = "10";
+  const Config sized = load_ok(env);
+  const std::size_t besides =
+      authkit::default_http_threads() - authkit::default_password_hash_concurrency() -
+      authkit::default_password_hash_queue_max(authkit::default_password_hash_concurrency());
+  CHECK(besides >= 8);
+  CHECK(sized.http_threads == besides + 3 + 10);
+  // Set explicitly, it is what it says.
+  env["HTTP_THREADS"] = "5";
+  CHECK(load_ok(env).http_threads == 5);
+}
+
+TEST_CASE("config: production metrics need a token or an explicit opt-out", "[config]") {
+  Env env = valid_env();
+  env["NODE_ENV"] = "production";
+  env["METRICS_ENABLED"] = "true";
+  const auto refused = only_issue(env);
+  CHECK(refused.path == "METRICS_AUTH_TOKEN");
+  CHECK(refused.message.find("METRICS_AUTH_TOKEN is required when NODE_ENV is production") == 0);
+  CHECK(refused.message.find("METRICS_ALLOW_UNAUTHENTICATED=true") != std::string::npos);
+  // A blank token is no token.
+  CHECK(only_issue(with(env, "METRICS_AUTH_TOKEN", "   ")).path == "METRICS_AUTH_TOKEN");
+  CHECK(only_issue(with(env, "METRICS_ALLOW_UNAUTHENTICATED", "false")).path ==
+        "METRICS_AUTH_TOKEN");
+
+  CHECK(load_ok(with(env, "METRICS_AUTH_TOKEN", "0123456789abcdef")).metrics_auth_token);
+  const Config opted_out = load_ok(with(env, "METRICS_ALLOW_UNAUTHENTICATED", "true"));
+  CHECK(opted_out.metrics_allow_unauthenticated);
+  CHECK_FALSE(opted_out.metrics_auth_token);
+  CHECK(load_ok(with(env, "METRICS_ENABLED", "false")).node_env == NodeEnv::kProduction);
+  CHECK(load_ok(with(env, "NODE_ENV", "development")).metrics_enabled);
+  CHECK_FALSE(load_ok(valid_env()).metrics_allow_unauthenticated);
+
+  const auto bad = load_error(with(env, "METRICS_ALLOW_UNAUTHENTICATED", "maybe"));
+  REQUIRE(bad.details.size() == 2);
+  CHECK(bad.details[0] == ErrorDetail{"METRICS_ALLOW_UNAUTHENTICATED",
+                                      "Invalid input: expected boolean, received string"});
+  CHECK(bad.details[1].path == "METRICS_AUTH_TOKEN");
 }

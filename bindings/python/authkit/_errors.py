@@ -37,7 +37,7 @@ class RateLimitedError(AuthError):
 
 
 class UnavailableError(AuthError):
-    """AK_ERR_UNAVAILABLE: SERVICE_UNAVAILABLE (a dependency, or the password-hashing gate)."""
+    """AK_ERR_UNAVAILABLE: SERVICE_UNAVAILABLE (a dependency, or the password-hashing queue)."""
 
 
 class InternalError(AuthError):

@@ -1,12 +1,11 @@
-// The in-memory backend: sharded fixed windows with O(1) LRU eviction.
+// The in-memory backend: routes each bucket to its store and shard, decides from the count.
 #include "ratelimit/memory/memory_rate_limiter.hpp"
 
 #include <algorithm>
 #include <exception>
-#include <functional>
-#include <iterator>
 #include <utility>
 
+#include "ratelimit/memory/window_count.hpp"
 #include "ratelimit/rate_limit_key.hpp"
 
 namespace authkit {
@@ -20,75 +19,72 @@ Error internal_error(const std::exception& e) {
   return Error(ErrorCode::kInternalServerError, std::string("memory rate limiter: ") + e.what());
 }
 
+// The salt of the shard choice (see remix()).
+constexpr std::uint64_t kShardSalt = 0x5a4d;
+
 }  // namespace
+
+template <class Store>
+MemoryRateLimiter::Shards<Store> MemoryRateLimiter::make_shards(std::size_t capacity,
+                                                                std::size_t shards) {
+  // More shards than keys would leave shards with a capacity of 0.
+  const std::size_t count = std::clamp<std::size_t>(shards, 1, capacity);
+  Shards<Store> made;
+  made.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    // The first (capacity % count) shards take one key more: the sum is exactly capacity.
+    made.push_back(std::make_unique<Shard<Store>>(capacity / count + (i < capacity % count)));
+  }
+  return made;
+}
+
+template <class Store>
+MemoryRateLimiter::Shard<Store>& MemoryRateLimiter::shard_for(const Shards<Store>& shards,
+                                                              std::uint64_t id) {
+  return *shards[remix(id, kShardSalt) % shards.size()];
+}
 
 MemoryRateLimiter::MemoryRateLimiter(MemoryRateLimiterOptions options,
                                      std::shared_ptr<const Clock> clock)
     : clock_(clock ? std::move(clock) : system_clock()),
-      capacity_(std::max<std::size_t>(options.max_keys, 1)) {
-  // More shards than keys would leave shards with a capacity of 0.
-  const std::size_t shard_count = std::clamp<std::size_t>(options.shards, 1, capacity_);
-  shards_.reserve(shard_count);
-  for (std::size_t i = 0; i < shard_count; ++i) {
-    auto shard = std::make_unique<Shard>();
-    // The first (capacity % shards) shards take one key more: the sum is exactly capacity_.
-    shard->capacity = capacity_ / shard_count + (i < capacity_ % shard_count ? 1 : 0);
-    shard->index.reserve(std::min<std::size_t>(shard->capacity, 4096));
-    shards_.push_back(std::move(shard));
-  }
-}
+      lockout_buckets_(std::move(options.lockout_buckets)),
+      capacity_(std::max<std::size_t>(options.max_keys, 1)),
+      lockout_capacity_(std::max<std::size_t>(options.max_lockout_keys, 1)),
+      shards_(make_shards<LruWindowStore>(capacity_, options.shards)),
+      lockout_shards_(make_shards<LockoutWindowStore>(lockout_capacity_, options.shards)) {}
 
 MemoryRateLimiter::~MemoryRateLimiter() = default;
 
-MemoryRateLimiter::Shard& MemoryRateLimiter::shard_for(std::string_view full_key) {
-  // The high bits pick the shard: the map inside the shard uses the low ones.
-  const std::size_t h = std::hash<std::string_view>{}(full_key);
-  return *shards_[((h >> 32) ^ h) % shards_.size()];
+bool MemoryRateLimiter::is_lockout_bucket(std::string_view bucket) const noexcept {
+  return std::find(lockout_buckets_.begin(), lockout_buckets_.end(), bucket) !=
+         lockout_buckets_.end();
+}
+
+std::uint64_t MemoryRateLimiter::identify(std::string_view bucket, std::string_view key) const {
+  // Reused by the thread to spare an allocation per hit.
+  thread_local std::string full_key;
+  detail::make_rate_limit_key(full_key, bucket, key);
+  return hash_(full_key);
 }
 
 Result<RateLimitDecision> MemoryRateLimiter::hit(std::string_view bucket, std::string_view key,
                                                  const RateLimit& limit) {
   AUTHKIT_RETURN_IF_ERROR(detail::validate_rate_limit(limit));
   try {
-    thread_local std::string full_key;
-    detail::make_rate_limit_key(full_key, bucket, key);
-    Shard& shard = shard_for(full_key);
+    const std::uint64_t id = identify(bucket, key);
     const std::int64_t now = now_ms(*clock_);
     const std::int64_t window = limit.window.count();
-
-    std::lock_guard lock(shard.mutex);
-    auto found = shard.index.find(full_key);
-    if (found == shard.index.end()) {
-      if (shard.lru.size() >= shard.capacity) {
-        // At capacity: the least recently hit key goes (its window has most likely ended); its
-        // list node is reused for the new key rather than freed and allocated again.
-        shard.index.erase(shard.lru.back().key);
-        shard.lru.splice(shard.lru.begin(), shard.lru, std::prev(shard.lru.end()));
-        Entry& reused = shard.lru.front();
-        reused.key.assign(full_key);
-        reused.count = 0;
-        reused.expires_at_ms = now + window;
-      } else {
-        shard.lru.push_front(Entry{full_key, 0, now + window});
-      }
-      try {
-        shard.index.emplace(shard.lru.front().key, shard.lru.begin());
-      } catch (...) {
-        shard.lru.pop_front();
-        throw;
-      }
-    } else if (found->second != shard.lru.begin()) {
-      shard.lru.splice(shard.lru.begin(), shard.lru, found->second);
+    WindowCount counted;
+    if (is_lockout_bucket(bucket)) {
+      auto& shard = shard_for(lockout_shards_, id);
+      std::lock_guard lock(shard.mutex);
+      counted = shard.store.hit(id, now, window);
+    } else {
+      auto& shard = shard_for(shards_, id);
+      std::lock_guard lock(shard.mutex);
+      counted = shard.store.hit(id, now, window);
     }
-    Entry& entry = shard.lru.front();
-    // Strictly after the end, as the original: a hit exactly at expires_at still counts in the
-    // old window.
-    if (now > entry.expires_at_ms) {
-      entry.count = 0;
-      entry.expires_at_ms = now + window;
-    }
-    ++entry.count;
-    return detail::decide(entry.count, limit.max_hits, Duration{entry.expires_at_ms - now},
+    return detail::decide(counted.count, limit.max_hits, Duration{counted.expires_at_ms - now},
                           RateLimitMode::kMemory);
   } catch (const std::exception& e) {
     return internal_error(e);
@@ -99,19 +95,20 @@ Result<RateLimitDecision> MemoryRateLimiter::peek(std::string_view bucket, std::
                                                   const RateLimit& limit) {
   AUTHKIT_RETURN_IF_ERROR(detail::validate_rate_limit(limit));
   try {
-    thread_local std::string full_key;
-    detail::make_rate_limit_key(full_key, bucket, key);
-    Shard& shard = shard_for(full_key);
+    const std::uint64_t id = identify(bucket, key);
     const std::int64_t now = now_ms(*clock_);
-
-    std::lock_guard lock(shard.mutex);
-    auto found = shard.index.find(full_key);
-    if (found == shard.index.end() || now > found->second->expires_at_ms) {
-      return detail::decide_peek(0, limit.max_hits, Duration{0}, RateLimitMode::kMemory);
+    WindowCount counted;
+    if (is_lockout_bucket(bucket)) {
+      const auto& shard = shard_for(lockout_shards_, id);
+      std::lock_guard lock(shard.mutex);
+      counted = shard.store.peek(id, now);
+    } else {
+      const auto& shard = shard_for(shards_, id);
+      std::lock_guard lock(shard.mutex);
+      counted = shard.store.peek(id, now);
     }
-    const Entry& entry = *found->second;
-    return detail::decide_peek(entry.count, limit.max_hits, Duration{entry.expires_at_ms - now},
-                               RateLimitMode::kMemory);
+    const Duration left{counted.count == 0 ? 0 : counted.expires_at_ms - now};
+    return detail::decide_peek(counted.count, limit.max_hits, left, RateLimitMode::kMemory);
   } catch (const std::exception& e) {
     return internal_error(e);
   }
@@ -121,7 +118,25 @@ std::size_t MemoryRateLimiter::size() const {
   std::size_t total = 0;
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
-    total += shard->lru.size();
+    total += shard->store.size();
+  }
+  return total;
+}
+
+std::size_t MemoryRateLimiter::lockout_size() const {
+  std::size_t total = 0;
+  for (const auto& shard : lockout_shards_) {
+    std::lock_guard lock(shard->mutex);
+    total += shard->store.size();
+  }
+  return total;
+}
+
+std::uint64_t MemoryRateLimiter::lockout_overflow_hits() const {
+  std::uint64_t total = 0;
+  for (const auto& shard : lockout_shards_) {
+    std::lock_guard lock(shard->mutex);
+    total += shard->store.overflow_hits();
   }
   return total;
 }
