@@ -188,8 +188,10 @@ class BodyHandler {
     while (i < names_.size() && names_[i] != name) ++i;
     if (i == names_.size()) return nullptr;
     for (BodyMember& member : body.members) {  // at most names_.size() of them
-      if (member.name == name) {
-        member = BodyMember{std::move(member.name), JsType::kNull, {}, std::nullopt};
+      if (member.name == name) {               // emptied in place: its buffer serves the next value
+        member.type = JsType::kNull;
+        member.string.clear();
+        member.length.reset();
         return &member;
       }
     }
@@ -216,7 +218,9 @@ class BodyHandler {
   void keep_member(const Value& v) {
     BodyMember& member = *current_;
     member.type = v.type;
-    if (v.type == JsType::kString) member.string = std::move(*v.text);
+    // Swapped, not moved: the reader's buffer and the member's trade places, so a member
+    // repeated many times costs no allocation per occurrence.
+    if (v.type == JsType::kString) member.string.swap(*v.text);
     if (v.type == JsType::kArray) member.length = static_cast<double>(v.count);
     if (v.type == JsType::kObject) member.length = v.length;
   }
@@ -241,8 +245,14 @@ constexpr std::array<bool, 256> kPlainByte = [] {
   return plain;
 }();
 
+constexpr std::array<bool, 256> kWhitespaceByte = [] {
+  std::array<bool, 256> space{};
+  for (const char c : {' ', '\t', '\n', '\r'}) space[static_cast<unsigned char>(c)] = true;
+  return space;
+}();
+
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_json_whitespace(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_json_whitespace(char c) noexcept { return kWhitespaceByte[static_cast<unsigned char>(c)]; }
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -269,8 +279,29 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
-// The text after BOM handling, read once from left to right. Containers are tracked in a bit
-// per level (their kind), so nesting costs no recursion and 1/8 byte per level.
+// One bit per open container (set: an array), so that a million levels cost 128 KiB.
+class ContainerStack {
+ public:
+  bool empty() const noexcept { return depth_ == 0; }
+  bool top_is_array() const noexcept {
+    const std::size_t top = depth_ - 1;
+    return ((words_[top / 64] >> (top % 64)) & 1u) != 0;
+  }
+  void push(bool is_array) {
+    if (depth_ / 64 == words_.size()) words_.push_back(0);
+    std::uint64_t& word = words_[depth_ / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (depth_ % 64);
+    word = is_array ? (word | bit) : (word & ~bit);
+    ++depth_;
+  }
+  void pop() noexcept { --depth_; }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::size_t depth_ = 0;
+};
+
+// The text after BOM handling, read once from left to right, without recursion.
 class Reader {
  public:
   Reader(std::string_view text, BodyHandler& handler) : text_(text), handler_(handler) {}
@@ -288,7 +319,7 @@ class Reader {
         if (open_.empty()) return pos_ == text_.size();
         if (pos_ == text_.size()) return false;
         const char c = text_[pos_];
-        const bool in_array = open_.back();
+        const bool in_array = open_.top_is_array();
         if (c == ',') {
           ++pos_;
           skip_whitespace();
@@ -297,7 +328,7 @@ class Reader {
         }
         if (c != (in_array ? ']' : '}')) return false;
         ++pos_;
-        open_.pop_back();
+        open_.pop();
         handler_.end(in_array ? JsType::kArray : JsType::kObject);
       }
     }
@@ -309,7 +340,9 @@ class Reader {
   enum class Step { kFailed, kComplete, kOpened };
 
   void skip_whitespace() noexcept {
-    while (pos_ < text_.size() && is_json_whitespace(text_[pos_])) ++pos_;
+    std::size_t pos = pos_;  // a local: the loop keeps it in a register
+    while (pos < text_.size() && is_json_whitespace(text_[pos])) ++pos;
+    pos_ = pos;
   }
 
   bool consume(char c) noexcept {
@@ -330,10 +363,10 @@ class Reader {
         const bool is_array = text_[pos_] == '[';
         ++pos_;
         handler_.start(is_array);
-        open_.push_back(is_array);
+        open_.push(is_array);
         skip_whitespace();
         if (consume(is_array ? ']' : '}')) {
-          open_.pop_back();
+          open_.pop();
           handler_.end(is_array ? JsType::kArray : JsType::kObject);
           return Step::kComplete;
         }
@@ -389,25 +422,25 @@ class Reader {
   // 3629: no overlongs, no surrogates, nothing past U+10FFFF), unknown escapes and unpaired
   // surrogate escapes.
   bool read_string(std::string* out) {
+    std::size_t run = pos_;  // the start of the bytes copied as they are
     while (true) {
-      const std::size_t run = pos_;
-      while (pos_ < text_.size() && kPlainByte[static_cast<unsigned char>(text_[pos_])]) ++pos_;
-      if (out != nullptr) out->append(text_.data() + run, pos_ - run);
+      std::size_t pos = pos_;  // a local: the loop keeps it in a register
+      while (pos < text_.size() && kPlainByte[static_cast<unsigned char>(text_[pos])]) ++pos;
+      pos_ = pos;
       if (pos_ == text_.size()) return false;
       const auto byte = static_cast<unsigned char>(text_[pos_]);
+      if (byte >= 0x80) {  // a UTF-8 sequence stays in the run
+        if (!read_utf8_sequence()) return false;
+        continue;
+      }
+      if (out != nullptr && pos_ > run) out->append(text_.data() + run, pos_ - run);
       if (byte == '"') {
         ++pos_;
         return true;
       }
-      if (byte == '\\') {
-        if (!read_escape(out)) return false;
-      } else if (byte >= 0x80) {
-        const std::size_t start = pos_;
-        if (!read_utf8_sequence()) return false;
-        if (out != nullptr) out->append(text_.data() + start, pos_ - start);
-      } else {
-        return false;  // a raw control character
-      }
+      if (byte != '\\') return false;  // a raw control character
+      if (!read_escape(out)) return false;
+      run = pos_;
     }
   }
 
@@ -533,7 +566,9 @@ class Reader {
       if (pos_ == exponent_start) return false;
       if (negative) exponent = -exponent;
     }
-    if (!is_finite_number(int_digits, fraction, exponent)) return false;
+    // Without an exponent, fewer than 309 integer digits are always below 1e308.
+    const bool surely_finite = exponent == 0 && int_digits.size() < 309;
+    if (!surely_finite && !is_finite_number(int_digits, fraction, exponent)) return false;
     double value = 0;
     if (handler_.wants_number()) {
       const std::string token(text_.substr(start, pos_ - start));
@@ -578,9 +613,9 @@ class Reader {
   std::string_view text_;
   BodyHandler& handler_;
   std::size_t pos_ = 0;
-  std::vector<bool> open_;  // one per open container: true for an array
-  std::string key_;         // the member name being read
-  std::string value_;       // the string value being read, when wanted
+  ContainerStack open_;
+  std::string key_;    // the member name being read
+  std::string value_;  // the string value being read, when wanted
 };
 
 }  // namespace
