@@ -137,6 +137,7 @@ class Target:
         except OSError as e:
             ex = http_wire.Exchange()
             ex.ending = f"connect failed: {e}"
+        self.last = ex
         problems, mishandled, closes = judge_exchange(ex, reqs, self.front)
         TALLY.record(self.front, category, len(reqs), mishandled, closes)
         return [f"[{self.front}] {name}: {p}" for p in problems]
