@@ -283,15 +283,15 @@ def targets():
         t.close()
 
 
-@pytest.fixture(params=FRONTS)
-def target(request, targets):
-    """The server reached directly or through nginx; after the test, the known user must be
-    intact and the server still running."""
-    front = request.param
+def target_for(targets, front):
     if front not in targets:
         targets[front] = Target(front)
+    return targets[front]
+
+
+def check_after(targets, front):
+    """The server still runs and the known user lost nothing."""
     t = targets[front]
-    yield t
     if not t.alive():
         del targets[front]
         t.close()
@@ -299,6 +299,23 @@ def target(request, targets):
     lost = t.known.verify()
     if lost:
         pytest.fail(f"[{front}] the known user lost something: " + "; ".join(lost))
+
+
+@pytest.fixture(params=FRONTS)
+def target(request, targets):
+    """The server reached directly or through nginx; after the test, the known user must be
+    intact and the server still running."""
+    yield target_for(targets, request.param)
+    check_after(targets, request.param)
+
+
+@pytest.fixture
+def both(targets):
+    """Both fronts at once, for a test whose cases wait on a fixed deadline: they wait
+    together."""
+    yield {front: target_for(targets, front) for front in FRONTS}
+    for front in FRONTS:
+        check_after(targets, front)
 
 
 def assert_no_problems(problems):

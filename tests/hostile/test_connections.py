@@ -6,7 +6,8 @@ import struct
 import threading
 import time
 
-from conftest import GUARD, Req, assert_no_problems, raw, scaled
+import http_wire
+from conftest import GUARD, Req, assert_no_problems, judge_exchange, raw, scaled
 from oracle import TALLY, all_of, expect_answer, expect_not, expect_refusal, expect_status
 from pipeline import run_pipeline, smuggle
 
@@ -260,3 +261,52 @@ def test_interleaved_contract_requests(target):
     assert_no_problems(target.judge("connections", "interleaved", data, reqs))
 
 
+
+
+def slow_exchange(target, category, name, opening, step, reqs, interval, guard, results):
+    """Sends `opening`, then `step` every `interval` seconds until the answer or the close."""
+    with socket.create_connection(("127.0.0.1", target.port), timeout=guard) as s:
+        s.sendall(opening)
+        stop = threading.Event()
+
+        def trickle():
+            while not stop.wait(interval):
+                try:
+                    s.send(step)
+                except OSError:
+                    return
+        thread = threading.Thread(target=trickle, daemon=True)
+        thread.start()
+        ex = http_wire.read_answers(s, len(reqs), guard=guard)
+        stop.set()
+        thread.join(timeout=5)
+    problems, mishandled, closes = judge_exchange(ex, reqs, target.front)
+    TALLY.record(target.front, category, len(reqs), mishandled, closes)
+    TALLY.figure(f"{target.front}: {name}", f"{ex.answers[0].status if ex.answers else ex.ending} "
+                                            f"after {ex.elapsed:.1f} s")
+    results.extend(f"[{target.front}] {name}: {p}" for p in problems)
+
+
+def test_deadlines_at_the_defaults(both):
+    """A head that never ends (a header line every 2 s) and, through nginx, a body that never
+    ends: cut at the documented deadlines (the server's HTTP_HEADERS_TIMEOUT_MS, nginx's
+    client_header_timeout and client_body_timeout, 10 s each) with a 408 envelope or a clean
+    close; never served, never a hang. The three wait together."""
+    cases = [
+        (both["direct"], "head never ends", b"GET /health HTTP/1.1\r\nHost: slow\r\n", b"X-Slow: 1\r\n",
+         Req("GET", "/health", expect=expect_not(200))),
+        (both["nginx"], "head never ends", b"GET /health HTTP/1.1\r\nHost: slow\r\n", b"X-Slow: 1\r\n",
+         Req("GET", "/health", expect=expect_not(200))),
+        (both["nginx"], "body never ends",
+         raw("POST", "/v1/auth/sessions", [JSON, ("Content-Length", "1000")], length=None,
+             close=False) + b"{", None, Req("POST", "/v1/auth/sessions", expect=expect_not(200))),
+    ]
+    results = []
+    threads = [threading.Thread(target=slow_exchange, args=(
+        t, "connections", name, opening, step or b"", [req], 2.0 if step else 3600, 25.0, results))
+        for t, name, opening, step, req in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert_no_problems(results)
