@@ -10,6 +10,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 echo "== tokens (docs/benchmarks/tokens.md)"
 "$build/bench/tokens_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
+echo "== request bodies (docs/benchmarks/json-body.md)"
+"$build/bench/json_body_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+
 echo "== storage (docs/benchmarks/storage.md)"
 "$build/bench/storage_bench" --benchmark_counters_tabular=true
 pgbench="$AUTHKIT_TEST_PG_BIN/pgbench"

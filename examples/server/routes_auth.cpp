@@ -9,6 +9,7 @@
 #include <string>
 
 #include "body.hpp"
+#include "header_fields.hpp"
 #include "request_state.hpp"
 
 namespace authkit::server {
@@ -32,10 +33,17 @@ std::string latin1_to_utf8(std::string_view text) {
   return out;
 }
 
+// The whole Authorization value ("" when absent), NUL bytes and all: the library refuses them.
+std::string authorization(const httplib::Request& req) {
+  return first_header_value(req, "Authorization").value_or("");
+}
+
 RequestContext context(const HttpServer& server, const httplib::Request& req) {
   RequestContext ctx;
   if (req.has_header("User-Agent")) {
     ctx.client.user_agent = latin1_to_utf8(req.get_header_value("User-Agent"));
+  } else if (has_empty_field(current_raw_head(), "User-Agent")) {
+    ctx.client.user_agent = "";  // sent empty: stored and shown as "", absent is null
   }
   ctx.client.ip_address = server.client_ip(req);
   ctx.correlation_id = server.correlation_id(req);
@@ -197,7 +205,7 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
   const auto protect = [&server, service](auto operation) {
     return [&server, service, operation](const httplib::Request& req, httplib::Response& res) {
       const auto ctx = context(server, req);
-      auto principal = service().authenticate(req.get_header_value("Authorization"), ctx);
+      auto principal = service().authenticate(authorization(req), ctx);
       if (!principal) {
         server.send_error(req, res, principal.error());
         return;
@@ -217,7 +225,7 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
               // Not `protect`: the bearer check and /me's reads are one store read here.
               [&server, service](const httplib::Request& req, httplib::Response& res) {
                 const auto ctx = context(server, req);
-                auto me = service().me(req.get_header_value("Authorization"), ctx);
+                auto me = service().me(authorization(req), ctx);
                 if (!me) return server.send_error(req, res, me.error());
                 auto& state = request_state(req, 0);
                 state.user_id = std::to_string(me->user.id);

@@ -5,6 +5,7 @@
 #include <authkit/crypto.hpp>
 #include <authkit/json.hpp>
 #include <authkit/metrics.hpp>
+#include "header_fields.hpp"
 #include "json_text.hpp"
 
 namespace authkit::server {
@@ -51,7 +52,8 @@ void add_operational_routes(HttpServer& server, const Config& config, Operationa
                   return;
                 }
                 if (config.metrics_auth_token) {
-                  const auto header = req.get_header_value("Authorization");
+                  // Whole: get_header_value() would end the value at a NUL byte.
+                  const auto header = first_header_value(req, "Authorization").value_or("");
                   const auto token = extract_bearer_token(header);
                   // Constant time: the scrape token is a secret (W17).
                   if (!token || !crypto::constant_time_equal(*token, *config.metrics_auth_token)) {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,11 +28,11 @@ struct BodyMember {
   std::optional<double> length;
 };
 
-// A parsed body whose top level is an object (members: last occurrence of each name) or an
-// array (no members).
+// A parsed body whose top level is an object or an array (no members). Only the members the
+// caller asked for are kept, each at its last occurrence (JSON.parse semantics).
 struct JsonBody {
   JsType type = JsType::kObject;
-  std::vector<BodyMember> members;
+  std::vector<BodyMember> members;  // one per name asked for and present, in no set order
   const BodyMember* find(std::string_view name) const noexcept;
 };
 
@@ -43,7 +44,14 @@ struct JsonBodyError {
 // Parses `text` as body-parser's strict mode followed by JSON.parse would: an empty text is {};
 // a leading UTF-8 BOM is skipped (as the original's decoder did); otherwise the first
 // non-whitespace character must be '{' or '['. Stricter than JSON.parse only in refusing lone
-// surrogate escapes and numbers beyond double range, which nlohmann::json refuses.
-std::variant<JsonBody, JsonBodyError> parse_json_body(std::string_view text);
+// surrogate escapes and numbers beyond double range, as nlohmann::json does (the request_body
+// fuzz replay checks that both accept the same texts).
+//
+// Only the top-level members named in `names` (a schema's handful) are kept; every other value
+// is checked for well-formedness and skipped without being stored. Time is linear in the text,
+// whatever its shape (many members, deep nesting, long strings, escapes), and the memory beyond
+// the kept strings is constant but for one bit per open container.
+std::variant<JsonBody, JsonBodyError> parse_json_body(std::string_view text,
+                                                      std::span<const std::string_view> names);
 
 }  // namespace authkit::detail

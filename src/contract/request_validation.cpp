@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -65,7 +66,10 @@ template <class Input>
 Result<Input> parse_input(std::optional<std::string_view> json_body) {
   // What zod says of a body that body-parser left undefined (no JSON content type).
   if (!json_body) return invalid_body("Invalid input: expected object, received undefined");
-  auto parsed = detail::parse_json_body(*json_body);
+  const ObjectSchema& schema = Binding<Input>::kSchema;
+  std::array<std::string_view, Binding<Input>::kMembers.size()> names;
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = schema.fields[i].property;
+  auto parsed = detail::parse_json_body(*json_body, names);
   if (const auto* failure = std::get_if<detail::JsonBodyError>(&parsed)) {
     // The offset only: the text around it could be part of a password.
     return invalid_body("Malformed JSON in request body",
@@ -75,7 +79,6 @@ Result<Input> parse_input(std::optional<std::string_view> json_body) {
   if (body.type == detail::JsType::kArray) {
     return invalid_body("Invalid input: expected object, received array");
   }
-  const ObjectSchema& schema = Binding<Input>::kSchema;
   std::vector<ErrorDetail> details;
   Input input;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) {

@@ -16,6 +16,18 @@ std::string_view strip_ows(std::string_view value) noexcept {
   return value;
 }
 
+// Whether `value` holds only what a clean Authorization value can: visible ASCII, SP and HTAB.
+// A NUL, another control byte, DEL or a byte past ASCII never belongs to a bearer credential,
+// and refusing them keeps JavaScript's wider trim (VT, FF, U+00A0, U+FEFF, ...) from ever
+// stripping one off a valid token (docs/compatibility.md#authorization-bytes).
+bool is_clean_authorization(std::string_view value) noexcept {
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x21 || byte > 0x7E) && byte != ' ' && byte != '\t') return false;
+  }
+  return true;
+}
+
 // The token's own checks (contract §6 steps 3–4), before any store read.
 Result<Principal> verify_access_token(ServiceState& state, std::string_view access_token,
                                       TimePoint now) {
@@ -41,6 +53,10 @@ Result<void> check_session(const Session* session, const Principal& principal, T
 
 Result<std::string_view> bearer_token(std::string_view header) {
   if (strip_ows(header).empty()) return Error(ErrorCode::kAuthorizationRequired);
+  if (!is_clean_authorization(header)) {
+    // The diagnostic never shows the value: it holds a credential.
+    return Error(ErrorCode::kInvalidToken, "Authorization holds a byte outside visible ASCII");
+  }
   const auto token = extract_bearer_token(header);
   if (!token) return Error(ErrorCode::kInvalidAuthorizationHeader);
   return *token;

@@ -80,9 +80,25 @@ bool is_valid_utf8(std::string_view text) noexcept {
 std::string_view js_trim(std::string_view text) noexcept {
   std::size_t begin = 0;
   std::size_t size = 0;
-  while (begin < text.size() && is_js_whitespace(decode_at(text, begin, size))) begin += size;
+  while (begin < text.size()) {
+    const auto byte = static_cast<std::uint8_t>(text[begin]);
+    if (byte < 0x80) {  // ASCII, the common case, without decoding
+      if (!is_js_whitespace(byte)) break;
+      ++begin;
+    } else if (is_js_whitespace(decode_at(text, begin, size))) {
+      begin += size;
+    } else {
+      break;
+    }
+  }
   std::size_t end = text.size();
   while (end > begin) {
+    const auto byte = static_cast<std::uint8_t>(text[end - 1]);
+    if (byte < 0x80) {
+      if (!is_js_whitespace(byte)) break;
+      --end;
+      continue;
+    }
     // Step back to the lead byte of the last character (at most three continuation bytes).
     std::size_t start = end - 1;
     while (start > begin && end - start < 4 &&
@@ -102,6 +118,16 @@ std::size_t js_length(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size(); pos += size) {
     const char32_t c = decode_at(text, pos, size);
     units += (c != kInvalid && c > 0xFFFF) ? 2 : 1;
+  }
+  return units;
+}
+
+std::size_t js_length_of_valid_utf8(std::string_view text) noexcept {
+  std::size_t units = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    units +=
+        static_cast<std::size_t>((byte & 0xC0u) != 0x80u) + static_cast<std::size_t>(byte >= 0xF0u);
   }
   return units;
 }

@@ -18,6 +18,10 @@ std::string_view js_trim(std::string_view text) noexcept;
 // Meant for valid UTF-8; an undecodable byte counts 1 (as the U+FFFD a decoder would make).
 std::size_t js_length(std::string_view text) noexcept;
 
+// js_length() of text already known to be valid UTF-8, counted without decoding: one unit per
+// byte that starts a character, and one more per four-byte character.
+std::size_t js_length_of_valid_utf8(std::string_view text) noexcept;
+
 // True when `text` holds a C0 or C1 control character or DEL (U+0000-U+001F, U+007F-U+009F).
 bool has_control_character(std::string_view text) noexcept;
 

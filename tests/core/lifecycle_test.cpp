@@ -349,6 +349,45 @@ CORE_TEST("core: the auth middleware's answers (checklist 9, 15)") {
   CHECK(code("Bearer " + login.access_token) == "SESSION_NOT_ACTIVE");
 }
 
+CORE_TEST("core: an Authorization value with a byte outside visible ASCII is INVALID_TOKEN") {
+  Harness<TestType> h;
+  auto login = h.signup("bytes@example.com");
+  const auto ctx = h.ctx();
+  const std::string token = login.access_token;
+  const auto code = [&](const std::string& header) {
+    auto r = h.service->authenticate(header, ctx);
+    auto me = h.service->me(header, ctx);
+    REQUIRE(r.ok() == me.ok());
+    if (r) return std::string("OK");
+    CHECK(me.error().code == r.error().code);
+    CHECK(r.error().status == 401);
+    // The value holds a credential: no part of it is in the diagnostic.
+    CHECK(r.error().diagnostic.find(token.substr(0, 20)) == std::string::npos);
+    return std::string(to_string(r.error().code));
+  };
+  REQUIRE(code("Bearer " + token) == "OK");
+  CHECK(code("Bearer\t" + token) == "INVALID_AUTHORIZATION_HEADER");  // HTAB: the contract's rule
+  for (int byte = 0; byte < 0x100; ++byte) {
+    if (byte == '\t' || (byte >= 0x20 && byte <= 0x7E)) continue;
+    const std::string b(1, static_cast<char>(byte));
+    CAPTURE(byte);
+    CHECK(code("Bearer " + token + b) == "INVALID_TOKEN");  // a valid token, then the byte
+    CHECK(code("Bearer " + token + b + "junk") == "INVALID_TOKEN");
+    CHECK(code("Bearer " + b + token) == "INVALID_TOKEN");
+    CHECK(code(b + "Bearer " + token) == "INVALID_TOKEN");
+    CHECK(code("Bear" + b + "er " + token) == "INVALID_TOKEN");
+    CHECK(code("Basic" + b) == "INVALID_TOKEN");
+  }
+  // JavaScript's trim would strip these around a valid token; the byte rule refuses them first.
+  for (const char* around : {"\v", "\f", "\xC2\xA0", "\xEF\xBB\xBF", "\xE3\x80\x80"}) {
+    CAPTURE(around);
+    CHECK(code(std::string("Bearer ") + token + around) == "INVALID_TOKEN");
+    CHECK(code(std::string(around) + "Bearer " + token) == "INVALID_TOKEN");
+  }
+  CHECK(code("  \t Bearer " + token + " \t ") == "OK");  // SP and HTAB around stay allowed
+  CHECK(code("Bearer " + token) == "OK");                // and nothing was changed
+}
+
 CORE_TEST("core: typed and JSON inputs are validated after the rate limit (contract §2)") {
   Harness<TestType> h;
   auto bad = h.service->register_user({"A", "not-an-email", "short"}, h.ctx());

@@ -32,7 +32,8 @@ if grep -q '^AUTHKIT_BUILD_SERVER:BOOL=ON' "$build/CMakeCache.txt"; then
     share/authkit/migrations/sqlite/0001_initial_schema.sql \
     share/authkit/migrations/postgres/0001_initial_schema.sql \
     share/doc/authkit/README.md share/doc/authkit/configuration.md \
-    share/doc/authkit/examples/nginx/authkit.conf \
+    share/doc/authkit/examples/nginx/authkit.conf share/doc/authkit/examples/nginx/authkit-proxy.conf \
+    share/doc/authkit/examples/nginx/authkit-compose.conf \
     share/doc/authkit/examples/observability/prometheus.yml \
     lib/systemd/system/authkit-server.service etc/authkit/authkit.env
   mode=$(stat -c %a "$prefix/etc/authkit/authkit.env")

@@ -7,6 +7,7 @@
 #include "client_ip.hpp"
 #include "correlation_id.hpp"
 #include "env_file.hpp"
+#include "header_fields.hpp"
 #include "json_text.hpp"
 #include "openapi.hpp"
 #include "route.hpp"
@@ -139,4 +140,36 @@ TEST_CASE("server: servers of /docs.json (spec §9.4 with W18)", "[server]") {
 TEST_CASE("server: message bodies", "[server]") {
   CHECK(message_body("docs disabled") == R"({"message":"docs disabled"})");
   CHECK(message_body("a\"b") == R"({"message":"a\"b"})");
+}
+
+TEST_CASE("server: header values are read whole, NUL bytes included", "[server]") {
+  httplib::Request req;
+  req.headers.emplace("authorization", std::string("Bearer abc\0junk", 15));
+  req.headers.emplace("Authorization", "Bearer second");
+  const auto value = first_header_value(req, "Authorization");
+  REQUIRE(value.has_value());
+  CHECK(*value == std::string("Bearer abc\0junk", 15));
+  CHECK_FALSE(first_header_value(req, "User-Agent").has_value());
+}
+
+TEST_CASE("server: an empty field is found in the raw head only", "[server]") {
+  const std::string head =
+      "GET / HTTP/1.1\r\nHost: x\r\nuser-agent:\r\nX-Blank: \t \r\nX-Full: a\r\n\r\n";
+  CHECK(has_empty_field(head, "User-Agent"));
+  CHECK(has_empty_field(head, "x-blank"));
+  CHECK_FALSE(has_empty_field(head, "X-Full"));
+  CHECK_FALSE(has_empty_field(head, "Host"));
+  CHECK_FALSE(has_empty_field(head, "Accept"));
+  // The request line is never a field, and nothing after the head's end counts.
+  CHECK_FALSE(has_empty_field("User-Agent: HTTP/1.1\r\nHost: x\r\n\r\n", "User-Agent"));
+  CHECK_FALSE(has_empty_field("GET / HTTP/1.1\r\nHost: x\r\n\r\nUser-Agent:\r\n", "User-Agent"));
+  CHECK(has_empty_field("GET / HTTP/1.1\nUser-Agent:", "User-Agent"));  // bare LF, no end
+  CHECK_FALSE(has_empty_field("", "User-Agent"));
+
+  CHECK(current_raw_head().empty());
+  {
+    const RawHeadScope scope(head);
+    CHECK(current_raw_head() == head);
+  }
+  CHECK(current_raw_head().empty());
 }

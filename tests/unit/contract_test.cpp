@@ -474,6 +474,17 @@ TEST_CASE("contract: lengths are UTF-16 code units", "[contract]") {
                   "b") == 4);
 }
 
+TEST_CASE("contract: the length of valid UTF-8 is counted without decoding", "[contract]") {
+  using authkit::detail::js_length;
+  using authkit::detail::js_length_of_valid_utf8;
+  for (const std::string_view text :
+       {"", "ab", "\xc3\xa9", "\u3000", "\xf0\x9f\x98\x80",
+        "a\xf0\x9f\x98\x80z\xc3\xa9\xe2\x82\xac", "\xf4\x8f\xbf\xbf\xed\x9f\xbf\x7f"}) {
+    CAPTURE(text);
+    CHECK(js_length_of_valid_utf8(text) == js_length(text));
+  }
+}
+
 TEST_CASE("contract: trim and length applied to the fields", "[contract]") {
   const std::string emoji = "\xf0\x9f\x98\x80";
   // U+00A0 and U+3000 are trimmed before the length check and from the value kept.
