@@ -4,7 +4,8 @@
 // token buffer and its error-message buffer), so a 1 MiB array of zeros cost three times a 1 MiB
 // string. This reader converts a number only where validation reads its value and decodes a
 // string only where it is kept; everything else is checked for well-formedness and skipped.
-// tests/fuzz/request_body_fuzz.cpp checks it accepts exactly what nlohmann::json accepts.
+// tests/fuzz/request_body_fuzz.cpp checks it accepts exactly what nlohmann::json accepts, but
+// for a raw NUL byte, which nlohmann takes for the end of the input and no JSON text holds.
 #include "contract/json_body.hpp"
 
 #include <algorithm>
