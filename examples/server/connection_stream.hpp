@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "request_head.hpp"
 
@@ -40,6 +41,8 @@ class ConnectionStream final : public httplib::Stream {
   bool wait_for_request(std::chrono::milliseconds idle, const std::function<bool()>& keep_waiting);
   // Reads the next head (see HeadScanner). kNone: whole.
   HeadProblem read_head();
+  // The head read last, as cpp-httplib reads it (Range fields dropped).
+  std::string_view head() const noexcept { return head_; }
   // The request's body is the next `bytes` bytes.
   void begin_body(std::uint64_t bytes);
   // Every byte of the declared body was read by cpp-httplib.

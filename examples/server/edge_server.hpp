@@ -40,6 +40,9 @@ class Exchange {
   // cpp-httplib parsed the head and the framing was decided from it.
   bool framed() const noexcept { return framed_; }
   const Framing& framing() const noexcept { return framing_; }
+  // The request head as the client sent it (Range fields dropped): it keeps what
+  // cpp-httplib's parsed headers lose, such as a field with an empty value.
+  std::string_view raw_head() const noexcept { return stream_.head(); }
   // The body did not arrive within the request deadline or the read timeout.
   bool body_timed_out() const noexcept { return stream_.body_timed_out(); }
   // The connection ends after this answer: the head was not read whole, the framing says so,

@@ -4,8 +4,6 @@
 namespace authkit::server {
 namespace {
 
-thread_local std::string_view raw_head;
-
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -46,13 +44,5 @@ bool has_empty_field(std::string_view head, std::string_view name) noexcept {
   }
   return false;
 }
-
-std::string_view current_raw_head() noexcept { return raw_head; }
-
-RawHeadScope::RawHeadScope(std::string_view head) noexcept : previous_(raw_head) {
-  raw_head = head;
-}
-
-RawHeadScope::~RawHeadScope() { raw_head = previous_; }
 
 }  // namespace authkit::server

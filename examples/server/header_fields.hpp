@@ -21,20 +21,4 @@ std::optional<std::string> first_header_value(const httplib::Request& req, const
 // tells "User-Agent:" (stored as "") from no User-Agent at all (stored as null).
 bool has_empty_field(std::string_view head, std::string_view name) noexcept;
 
-// The raw head of the request being answered on the calling thread, as recorded by a
-// connection loop that reads heads itself (RawHeadScope); empty when none was recorded.
-std::string_view current_raw_head() noexcept;
-
-// Records `head` as the calling thread's current raw head for the scope's lifetime.
-class RawHeadScope {
- public:
-  explicit RawHeadScope(std::string_view head) noexcept;
-  ~RawHeadScope();
-  RawHeadScope(const RawHeadScope&) = delete;
-  RawHeadScope& operator=(const RawHeadScope&) = delete;
-
- private:
-  std::string_view previous_;
-};
-
 }  // namespace authkit::server

@@ -161,14 +161,21 @@ void HttpServer::install_middlewares() {
         return 100;
       });
 
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        // Called for every status >= 400: a handler's own error body is kept. Handled either
-        // way: only then does httplib set Content-Length on an answer it writes without
-        // routing (the refusal of an "Expect: 100-continue" request).
-        if (res.body.empty()) send_error(req, res, error_for_exchange(res.status));
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+  server_.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+    // Called for every status >= 400: a handler's own error body is kept. Handled either
+    // way: only then does httplib set Content-Length on an answer it writes without
+    // routing (the refusal of an "Expect: 100-continue" request).
+    if (res.body.empty()) send_error(req, res, error_for_exchange(res.status));
+    // A HEAD request whose head cpp-httplib could not parse (too long, malformed): it does
+    // not know the method and would write the body, which the client, having asked for
+    // none, would read as the start of the next answer.
+    if (const auto* exchange = current_exchange();
+        exchange != nullptr && req.method != "HEAD" && exchange->raw_head().starts_with("HEAD ")) {
+      res.body.clear();
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 
   server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
                                        std::exception_ptr) {

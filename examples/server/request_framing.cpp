@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 
+#include "header_fields.hpp"
 #include "text.hpp"
 
 namespace authkit::server {
@@ -64,8 +65,10 @@ Framing frame_request(const httplib::Request& req, std::uint64_t max_body_bytes)
     return framing;
   }
   std::uint64_t length = 0;
-  const auto parsed = lengths == 1 ? parse_length(req.get_header_value("Content-Length"), length)
-                                   : Length::kInvalid;
+  // The value whole: get_header_value() would end "7\0..." at its NUL and read a length of 7.
+  const auto parsed =
+      lengths == 1 ? parse_length(first_header_value(req, "Content-Length").value_or(""), length)
+                   : Length::kInvalid;
   if (parsed == Length::kInvalid) {
     framing.refusal = Framing::Refusal::kInvalidContentLength;
     framing.close = true;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "body.hpp"
+#include "edge_server.hpp"
 #include "header_fields.hpp"
 #include "request_state.hpp"
 
@@ -42,7 +43,8 @@ RequestContext context(const HttpServer& server, const httplib::Request& req) {
   RequestContext ctx;
   if (req.has_header("User-Agent")) {
     ctx.client.user_agent = latin1_to_utf8(req.get_header_value("User-Agent"));
-  } else if (has_empty_field(current_raw_head(), "User-Agent")) {
+  } else if (const auto* exchange = current_exchange();
+             exchange != nullptr && has_empty_field(exchange->raw_head(), "User-Agent")) {
     ctx.client.user_agent = "";  // sent empty: stored and shown as "", absent is null
   }
   ctx.client.ip_address = server.client_ip(req);

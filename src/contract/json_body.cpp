@@ -4,9 +4,11 @@
 // token buffer and its error-message buffer), so a 1 MiB array of zeros cost three times a 1 MiB
 // string. This reader converts a number only where validation reads its value and decodes a
 // string only where it is kept; everything else is checked for well-formedness and skipped.
-// tests/fuzz/request_body_fuzz.cpp checks it accepts exactly what nlohmann::json accepts.
+// tests/fuzz/request_body_fuzz.cpp checks it accepts exactly what nlohmann::json accepts, but
+// for a raw NUL byte, which nlohmann takes for the end of the input and no JSON text holds.
 #include "contract/json_body.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -100,6 +102,8 @@ class BodyHandler {
     return skipped_ == 0 && ((chain_ > 0 && chain_count_ == 0) ||
                              (chain_ == 0 && member_ == Open::kObject && next_is_length_));
   }
+  // Inside a skipped container: values change nothing until it closes.
+  bool skips_values() const noexcept { return skipped_ > 0; }
   // Whether the next key needs its text: not inside a skipped object.
   bool wants_key() const noexcept { return skipped_ == 0; }
 
@@ -153,6 +157,35 @@ class BodyHandler {
       body.type = is_array ? JsType::kArray : JsType::kObject;
       top_open_ = true;
     }
+  }
+
+  // Runs of brackets ("[[[[" and "]]]]") in bulk, where one more level changes a counter only:
+  // inside a skipped container, or along the chain of sole first elements.
+  bool nests_arrays_in_bulk() const noexcept {
+    return skipped_ > 0 || (chain_ > 0 && chain_count_ == 0);
+  }
+  // `n` more arrays, each the first element of the one before (after nests_arrays_in_bulk()).
+  void nest_arrays(std::size_t n) noexcept {
+    if (skipped_ > 0) {
+      skipped_ += n;
+    } else {
+      chain_ += n;
+    }
+  }
+  // How many arrays close_arrays() may close at once: the skipped depth, or the chain's.
+  std::size_t arrays_closable_in_bulk() const noexcept { return skipped_ > 0 ? skipped_ : chain_; }
+  // Closes `n` arrays at once, n <= arrays_closable_in_bulk().
+  void close_arrays(std::size_t n) {
+    if (skipped_ > 0) {
+      skipped_ -= n;
+      if (skipped_ == 0) deliver(Value::of(JsType::kArray, kNaN));
+      return;
+    }
+    // Each outer chain level held only the inner one: the join passes through unchanged.
+    const double joined = chain_count_ == 0 ? 0.0 : chain_count_ == 1 ? chain_sole_ : kNaN;
+    chain_ -= n;
+    chain_count_ = 0;
+    deliver(Value::of(JsType::kArray, joined));
   }
 
   void end(JsType type) {
@@ -283,22 +316,47 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 class ContainerStack {
  public:
   bool empty() const noexcept { return depth_ == 0; }
-  bool top_is_array() const noexcept {
-    const std::size_t top = depth_ - 1;
-    return ((words_[top / 64] >> (top % 64)) & 1u) != 0;
-  }
+  bool top_is_array() const noexcept { return top_is_array_; }
   void push(bool is_array) {
     if (depth_ / 64 == words_.size()) words_.push_back(0);
     std::uint64_t& word = words_[depth_ / 64];
     const std::uint64_t bit = std::uint64_t{1} << (depth_ % 64);
     word = is_array ? (word | bit) : (word & ~bit);
     ++depth_;
+    top_is_array_ = is_array;
   }
-  void pop() noexcept { --depth_; }
+  void push_arrays(std::size_t n) {
+    while (n > 0) {
+      if (depth_ / 64 == words_.size()) words_.push_back(0);
+      const std::size_t offset = depth_ % 64;
+      const std::size_t take = std::min<std::size_t>(n, 64 - offset);
+      const std::uint64_t ones = take == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << take) - 1;
+      words_[depth_ / 64] |= ones << offset;
+      depth_ += take;
+      n -= take;
+      top_is_array_ = true;
+    }
+  }
+  // How many of the top `limit` containers are arrays, counted from the top down.
+  std::size_t arrays_on_top(std::size_t limit) const noexcept {
+    std::size_t n = 0;
+    while (n < limit && n < depth_ && bit(depth_ - 1 - n)) ++n;
+    return n;
+  }
+  void pop() noexcept { pop(1); }
+  void pop(std::size_t n) noexcept {
+    depth_ -= n;
+    top_is_array_ = depth_ > 0 && bit(depth_ - 1);
+  }
 
  private:
+  bool bit(std::size_t level) const noexcept {
+    return ((words_[level / 64] >> (level % 64)) & 1u) != 0;
+  }
+
   std::vector<std::uint64_t> words_;
   std::size_t depth_ = 0;
+  bool top_is_array_ = false;  // the top's bit, kept: read after every value
 };
 
 // The text after BOM handling, read once from left to right, without recursion.
@@ -323,10 +381,17 @@ class Reader {
         if (c == ',') {
           ++pos_;
           skip_whitespace();
-          if (!in_array && !read_member_name()) return false;
+          if (in_array && handler_.skips_values()) {
+            const Step scalars = skip_scalars();
+            if (scalars == Step::kFailed) return false;
+            if (scalars == Step::kComplete) continue;  // a scalar without a comma after it
+          } else if (!in_array && !read_member_name()) {
+            return false;
+          }
           break;  // the next value
         }
         if (c != (in_array ? ']' : '}')) return false;
+        if (in_array && close_run_of_arrays()) continue;
         ++pos_;
         open_.pop();
         handler_.end(in_array ? JsType::kArray : JsType::kObject);
@@ -364,6 +429,7 @@ class Reader {
         ++pos_;
         handler_.start(is_array);
         open_.push(is_array);
+        if (is_array) open_run_of_arrays();
         skip_whitespace();
         if (consume(is_array ? ']' : '}')) {
           open_.pop();
@@ -398,15 +464,84 @@ class Reader {
     }
   }
 
+  // At a ']' closing an array: it and the ']' right after it, at once where the handler counts
+  // the arrays they close only. False when it does not (the caller closes one).
+  bool close_run_of_arrays() {
+    const std::size_t capacity = handler_.arrays_closable_in_bulk();
+    std::size_t run = 1;
+    while (run < capacity && pos_ + run < text_.size() && text_[pos_ + run] == ']') ++run;
+    if (run < 2) return false;
+    run = open_.arrays_on_top(run);  // a ']' facing an object is refused by the caller next
+    handler_.close_arrays(run);
+    open_.pop(run);
+    pos_ += run;
+    return true;
+  }
+
+  // The elements of a skipped array while they are scalars, one after another and without the
+  // handler (nothing in a skipped container reaches it). kComplete after a scalar that no comma
+  // follows; kOpened at an element it leaves to read_value() (a container, or a refusal).
+  Step skip_scalars() {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      bool ok = false;
+      if (c == '"') {
+        ++pos_;
+        ok = read_string(nullptr);
+      } else if (c == '-' || is_digit(c)) {
+        ok = scan_number();
+      } else if (c == 't') {
+        ok = read_literal("true");
+      } else if (c == 'f') {
+        ok = read_literal("false");
+      } else if (c == 'n') {
+        ok = read_literal("null");
+      } else {
+        return Step::kOpened;
+      }
+      if (!ok) return Step::kFailed;
+      skip_whitespace();
+      if (!consume(',')) return Step::kComplete;
+      skip_whitespace();
+    }
+    return Step::kOpened;  // the end of the text: read_value() refuses it
+  }
+
+  // After a '[': the '[' right after it, each the first element of the one before, opened at
+  // once where the handler counts them only.
+  void open_run_of_arrays() {
+    std::size_t run = 0;
+    while (pos_ + run < text_.size() && text_[pos_ + run] == '[') ++run;
+    while (run > 0 && !handler_.nests_arrays_in_bulk()) {
+      handler_.start(true);
+      open_.push(true);
+      ++pos_;
+      --run;
+    }
+    if (run == 0) return;
+    handler_.nest_arrays(run);
+    open_.push_arrays(run);
+    pos_ += run;
+  }
+
   // A member's name and its colon, whitespace around them included.
   bool read_member_name() {
     if (!consume('"')) return false;
-    const bool wanted = handler_.wants_key();
-    if (wanted) key_.clear();
-    if (!read_string(wanted ? &key_ : nullptr)) return false;
+    const std::size_t start = pos_;
+    bool escaped = false;
+    if (!read_string(nullptr, &escaped)) return false;
+    std::string_view name = text_.substr(start, pos_ - 1 - start);  // as written
+    if (escaped && handler_.wants_key()) {  // rare: decode it, reading it a second time
+      const std::size_t end = pos_;
+      pos_ = start;
+      key_.clear();
+      read_string(&key_);
+      pos_ = end;
+      name = key_;
+    }
     skip_whitespace();
     if (!consume(':')) return false;
-    if (wanted) handler_.key(key_);
+    handler_.key(name);
     skip_whitespace();
     return true;
   }
@@ -421,7 +556,8 @@ class Reader {
   // text to `out` when given. Refuses raw control characters, bytes that are not UTF-8 (RFC
   // 3629: no overlongs, no surrogates, nothing past U+10FFFF), unknown escapes and unpaired
   // surrogate escapes.
-  bool read_string(std::string* out) {
+  // `escaped`, when given, is set when the string held an escape.
+  bool read_string(std::string* out, bool* escaped = nullptr) {
     std::size_t run = pos_;  // the start of the bytes copied as they are
     while (true) {
       std::size_t pos = pos_;  // a local: the loop keeps it in a register
@@ -439,7 +575,10 @@ class Reader {
         return true;
       }
       if (byte != '\\') return false;  // a raw control character
-      if (!read_escape(out)) return false;
+      if (escaped != nullptr) *escaped = true;
+      do {  // escapes often come in a row
+        if (!read_escape(out)) return false;
+      } while (pos_ < text_.size() && text_[pos_] == '\\');
       run = pos_;
     }
   }
@@ -536,6 +675,18 @@ class Reader {
   // it infinite). Its value is converted only when validation reads it.
   bool read_number() {
     const std::size_t start = pos_;
+    if (!scan_number()) return false;
+    double value = 0;
+    if (handler_.wants_number()) {
+      const std::string token(text_.substr(start, pos_ - start));
+      value = std::strtod(token.c_str(), nullptr);
+    }
+    handler_.number(value);
+    return true;
+  }
+
+  // A number's text, checked without converting it.
+  bool scan_number() {
     consume('-');
     const std::size_t int_start = pos_;
     if (consume('0')) {
@@ -568,14 +719,7 @@ class Reader {
     }
     // Without an exponent, fewer than 309 integer digits are always below 1e308.
     const bool surely_finite = exponent == 0 && int_digits.size() < 309;
-    if (!surely_finite && !is_finite_number(int_digits, fraction, exponent)) return false;
-    double value = 0;
-    if (handler_.wants_number()) {
-      const std::string token(text_.substr(start, pos_ - start));
-      value = std::strtod(token.c_str(), nullptr);
-    }
-    handler_.number(value);
-    return true;
+    return surely_finite || is_finite_number(int_digits, fraction, exponent);
   }
 
   // Whether digits `int_digits`.`fraction` times 10^exponent rounds to a finite double.

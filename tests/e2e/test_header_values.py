@@ -94,11 +94,8 @@ def test_control_bytes_in_the_metrics_token_are_refused(api):
 
 
 # cpp-httplib 0.11.4 drops a header field whose value is empty from Request::headers, so only
-# the raw request head tells "User-Agent:" from no User-Agent (examples/server/header_fields.hpp).
-# The server reads it there once its connection loop records each head (RawHeadScope); until
-# then these fail as expected, and strict=True turns them red the day they start to pass.
-NEEDS_RAW_HEAD = pytest.mark.xfail(
-    strict=True, reason="needs a connection loop that records the raw head (RawHeadScope)")
+# the raw request head, which the server's connection loop keeps for each request, tells
+# "User-Agent:" from no User-Agent (examples/server/header_fields.hpp).
 
 
 def sessions_by_id(api, access_token):
@@ -107,7 +104,6 @@ def sessions_by_id(api, access_token):
     return {s["sessionId"]: s for s in r.json()["sessions"]}
 
 
-@NEEDS_RAW_HEAD
 @pytest.mark.parametrize("line", [b"User-Agent:", b"User-Agent: ", b"User-Agent: \t "])
 def test_an_empty_user_agent_is_an_empty_string(api, line):
     auth = register_and_login(api, line)
@@ -123,7 +119,6 @@ def test_an_absent_user_agent_is_null(api):
     assert listed[auth["session"]["sessionId"]]["userAgent"] is None
 
 
-@NEEDS_RAW_HEAD
 def test_refresh_records_the_empty_user_agent_too(api):
     auth = register_and_login(api, b"User-Agent: first/1.0")
     assert auth["session"]["userAgent"] == "first/1.0"

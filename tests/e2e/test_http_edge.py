@@ -510,8 +510,14 @@ def test_a_full_server_sheds_new_connections_with_503(make_server):
     finally:
         for sock in held:
             sock.close()
-    # Once the slow clients are gone, the server serves again.
-    assert s.get("/health").status_code == 200
+    # Once the slow clients are gone, the server serves again: as soon as their threads have seen
+    # the close (a moment on a loaded machine; bounded by a hang guard, not a latency check).
+    deadline = time.monotonic() + 10
+    status = s.get("/health").status_code
+    while status == 503 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        status = s.get("/health").status_code
+    assert status == 200
 
 
 def test_idle_keep_alive_connections_do_not_delay_shutdown():

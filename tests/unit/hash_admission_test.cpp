@@ -136,7 +136,9 @@ TEST_CASE("hash admission: a full queue or a client's full share is refused at o
   auto running = admission.enter("flood");
   REQUIRE(running);
   Caller waiters[3];
+  // One at a time, so that the queue's order is the order of `waiters` (served in turn below).
   waiters[0].start(admission, "flood");
+  await([&] { return admission.waiting() == 1; }, "first flood waiter");
   waiters[1].start(admission, "flood");
   await([&] { return admission.waiting() == 2; }, "two flood waiters");
 
