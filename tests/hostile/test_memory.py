@@ -76,18 +76,18 @@ def attack(target, name, first, block, total, end, reqs):
         ex = http_wire.read_answers(s, len(reqs), guard=GUARD)
     elapsed = time.monotonic() - start
     problems, mishandled, closes = judge_exchange(ex, reqs, target.front)
-    TALLY.record(target.front, "memory", len(reqs), mishandled, closes)
     after = memory(pid)
+    if FULL and after[1] - before[1] > GROWTH_BOUND:
+        problems.append(f"peak memory grew by {(after[1] - before[1]) / MIB:.1f} MiB "
+                        f"(bound {GROWTH_BOUND // MIB} MiB)")
+        mishandled = len(reqs)
+    TALLY.record(target.front, "memory", len(reqs), mishandled, closes)
     answer = f"{ex.answers[0].status}" if ex.answers else f"no answer ({ex.ending})"
     TALLY.figure(f"memory: {target.front}: {name}",
                  f"sent {sent / MIB:.1f} MiB ({ending}) in {elapsed:.1f} s, answer {answer}; "
                  f"server VmRSS {before[0] / MIB:.1f} -> {after[0] / MIB:.1f} MiB, "
                  f"VmHWM {before[1] / MIB:.1f} -> {after[1] / MIB:.1f} MiB")
-    problems = [f"[{target.front}] {name}: {p}" for p in problems]
-    if FULL and after[1] - before[1] > GROWTH_BOUND:
-        problems.append(f"[{target.front}] {name}: peak memory grew by "
-                        f"{(after[1] - before[1]) / MIB:.1f} MiB (bound {GROWTH_BOUND // MIB} MiB)")
-    return problems
+    return [f"[{target.front}] {name}: {p}" for p in problems]
 
 
 def test_post_without_content_length_streaming(fresh):
