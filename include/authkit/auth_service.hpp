@@ -126,8 +126,8 @@ class AUTHKIT_API AuthService {
   // The auth middleware (spec §6): the principal of an `Authorization` header value (empty:
   // absent). AUTHORIZATION_REQUIRED, INVALID_AUTHORIZATION_HEADER, INVALID_TOKEN,
   // SESSION_NOT_FOUND (401) or SESSION_NOT_ACTIVE (also for a session past SESSION_MAX_AGE).
-  // A value holding any byte other than visible ASCII, SP and HTAB (a NUL, a control byte,
-  // DEL, UTF-8) is INVALID_TOKEN before any other check (docs/compatibility.md#authorization-bytes).
+  // A value holding any byte other than visible ASCII, SP and HTAB (a NUL, a control byte, DEL,
+  // UTF-8) is INVALID_TOKEN before any other check (docs/compatibility.md#authorization-bytes).
   Result<Principal> authenticate(std::string_view authorization_header, const RequestContext& ctx);
   // The same from the access token itself (steps 3–6).
   Result<Principal> authenticate_token(std::string_view access_token, const RequestContext& ctx);
