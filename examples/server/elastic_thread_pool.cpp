@@ -3,6 +3,7 @@
 #include "elastic_thread_pool.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <utility>
 
 namespace authkit::server {
@@ -14,19 +15,29 @@ thread_local bool running_shed_task = false;
 
 ElasticThreadPool::ElasticThreadPool(PoolLimits limits) : limits_(limits) {
   const std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < limits_.min_threads; ++i) start_thread();
+  // Fewer threads than asked when the system refuses more: enqueue starts them later.
+  for (std::size_t i = 0; i < limits_.min_threads && start_thread(); ++i) {
+  }
 }
 
 ElasticThreadPool::~ElasticThreadPool() { shutdown(); }
 
 bool ElasticThreadPool::shedding() noexcept { return running_shed_task; }
 
-void ElasticThreadPool::start_thread() {
+bool ElasticThreadPool::start_thread() {
   const auto id = next_id_++;
-  threads_.emplace(id, std::thread([this, id] { run(id); }));
+  std::thread thread;
+  try {
+    thread = std::thread([this, id] { run(id); });
+  } catch (const std::system_error&) {
+    // EAGAIN (RLIMIT_NPROC, no memory for a stack): serve with the threads there are.
+    return false;
+  }
+  threads_.emplace(id, std::move(thread));
   ++live_;
   ++idle_;
   peak_threads_ = std::max(peak_threads_, live_);
+  return true;
 }
 
 std::vector<std::thread> ElasticThreadPool::take_retired() {
@@ -58,10 +69,9 @@ void ElasticThreadPool::enqueue(std::function<void()> fn) {
     } else if (idle_ > tasks_.size()) {
       tasks_.push_back(std::move(fn));
       work_cv_.notify_one();
-    } else if (live_ < limits_.max_threads) {
-      tasks_.push_back(std::move(fn));
-      start_thread();
-    } else if (tasks_.size() - std::min(idle_, tasks_.size()) < limits_.max_waiting) {
+    } else if (live_ < limits_.max_threads && start_thread()) {
+      tasks_.push_back(std::move(fn));  // the new thread takes it once this lock is released
+    } else if (live_ > 0 && tasks_.size() - std::min(idle_, tasks_.size()) < limits_.max_waiting) {
       tasks_.push_back(std::move(fn));
     } else {
       shed = true;

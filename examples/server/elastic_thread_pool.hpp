@@ -57,7 +57,8 @@ class ElasticThreadPool final : public httplib::TaskQueue {
   Stats stats() const;
 
  private:
-  void start_thread();  // with mutex_ held
+  // With mutex_ held; false when the system refused a new thread (nothing changed).
+  bool start_thread();
   void run(std::uint64_t id);
   std::vector<std::thread> take_retired();  // with mutex_ held
   static void join_all(std::vector<std::thread>& threads);
