@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "authkit/backends.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/store.hpp"
 

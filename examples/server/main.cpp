@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include "authkit/backends.hpp"
 
 #include "app.hpp"
 #include "env_file.hpp"

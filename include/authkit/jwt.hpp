@@ -111,14 +111,6 @@ class AUTHKIT_API TokenCodec {
   TokenValidation validation_;
 };
 
-struct Config;
-
-// The codec a configuration describes: the access key (ACCESS_TOKEN_ALGORITHM with
-// ACCESS_TOKEN_SECRET or the PEM of ACCESS_TOKEN_PRIVATE_KEY_FILE, kid ACCESS_TOKEN_KEY_ID),
-// the HS256 refresh key (REFRESH_TOKEN_SECRET, kid REFRESH_TOKEN_KEY_ID), issuer, audience and
-// leeway. Fails with INVALID_CONFIGURATION when a key does not fit its algorithm.
-AUTHKIT_API Result<TokenCodec> make_token_codec(const Config& config);
-
 // Compact JWS (RFC 7515) below the claims layer, e.g. for the RFC's own test vectors.
 namespace jws {
 

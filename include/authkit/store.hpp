@@ -203,13 +203,5 @@ class AUTHKIT_API Store {
   virtual Result<PurgeResult> purge(TimePoint now, Duration retention) = 0;
 };
 
-// Opens the store a database URL names:
-//   sqlite:///abs/path.db, sqlite://relative.db   a SQLite file (what follows sqlite:// is the
-//   path) sqlite::memory:                               a private in-memory SQLite database
-//   postgresql://... or postgres://...            PostgreSQL (libpq URI) when built with it
-// An unknown scheme is kInvalidConfiguration. Opening does not migrate unless asked to.
-AUTHKIT_API Result<std::unique_ptr<Store>> open_store(std::string_view database_url,
-                                                      StoreOptions options = {});
-
 }  // namespace v1
 }  // namespace authkit

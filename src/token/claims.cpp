@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "authkit/crypto.hpp"
+#include "base/text.hpp"
 
 namespace authkit::detail {
 namespace {

@@ -31,7 +31,4 @@ std::optional<JsonObject> parse_strict_object(std::string_view text);
 // The member called `name`, or nullptr.
 const JsonMember* find_member(const JsonObject& object, std::string_view name) noexcept;
 
-// `value` as a JSON string literal with JSON.stringify's escaping (quotes included).
-std::string json_quote(std::string_view value);
-
 }  // namespace authkit::detail

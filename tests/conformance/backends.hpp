@@ -8,9 +8,10 @@
 #include <memory>
 #include <string>
 
+#include "authkit/backends.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/store.hpp"
-#include "storage/sql_store.hpp"
+#include "storage/sql/sql_store.hpp"
 
 #if defined(AUTHKIT_TEST_POSTGRES)
 #include <libpq-fe.h>

@@ -1,6 +1,7 @@
 // open_store: the URL scheme chooses the backend; anything else is a clear configuration error.
 #include <catch2/catch.hpp>
 
+#include "authkit/backends.hpp"
 #include "authkit/store.hpp"
 
 using authkit::ErrorCode;

@@ -1,5 +1,6 @@
 // PostgreSQL faults: a server of the test's own stopped and restarted, pool and statement limits.
 #include <catch2/catch.hpp>
+#include "authkit/backends.hpp"
 
 #include <libpq-fe.h>
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "authkit/auth_service.hpp"
+#include "authkit/backends.hpp"
 #include "authkit/jwt.hpp"
 #include "backends.hpp"
 

@@ -1,6 +1,7 @@
 // Core: the behaviour checklist of spec §15 (items 1–9, 15) through AuthService.
 #include <thread>
 
+#include "authkit/backends.hpp"
 #include "authkit/bearer.hpp"
 #include "core_fixture.hpp"
 

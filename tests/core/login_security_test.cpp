@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "authkit/backends.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/rate_limiter_factory.hpp"
 #include "core_fixture.hpp"

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/read_coalescer.hpp"
+#include "storage/sql/read_coalescer.hpp"
 
 using authkit::ErrorCode;
 using authkit::Result;

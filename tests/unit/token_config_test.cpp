@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "authkit/backends.hpp"
 #include "authkit/config.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/jwt.hpp"

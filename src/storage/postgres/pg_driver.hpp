@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "authkit/store.hpp"
-#include "storage/read_coalescer.hpp"
-#include "storage/sql_driver.hpp"
+#include "storage/sql/read_coalescer.hpp"
+#include "storage/sql/sql_driver.hpp"
 
 namespace authkit {
 inline namespace v1 {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "authkit/store.hpp"
-#include "storage/sql_driver.hpp"
+#include "storage/sql/sql_driver.hpp"
 
 namespace authkit {
 inline namespace v1 {

@@ -4,7 +4,7 @@
 #include <array>
 #include <string_view>
 
-#include "storage/statements.hpp"
+#include "storage/sql/statements.hpp"
 
 namespace authkit {
 inline namespace v1 {

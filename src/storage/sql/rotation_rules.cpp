@@ -1,0 +1,62 @@
+// The refresh-step decisions, in the original's order of checks (contract §7.3).
+#include "storage/sql/rotation_rules.hpp"
+
+#include "authkit/crypto.hpp"
+
+namespace authkit {
+inline namespace v1 {
+namespace storage {
+namespace {
+
+bool within_grace(const RefreshToken& token, const RotateRequest& request) noexcept {
+  return request.reuse_grace > Duration::zero() && token.status == RefreshTokenStatus::kUsed &&
+         token.used_at.has_value() && token.replaced_by_token_id.has_value() &&
+         request.now - *token.used_at <= request.reuse_grace;
+}
+
+}  // namespace
+
+bool rotation_needs_child(const RefreshToken& token, const RotateRequest& request) noexcept {
+  return within_grace(token, request);
+}
+
+RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
+                              const std::optional<Session>& session,
+                              const std::optional<RefreshToken>& child,
+                              const RotateRequest& request) noexcept {
+  if (!token) return RotateOutcome::kNotFound;
+  if (token->session_id != request.session_id) return RotateOutcome::kSessionMismatch;
+  if (!session || session->user_id != request.user_id) return RotateOutcome::kSessionMismatch;
+  if (session->status == SessionStatus::kCompromised) return RotateOutcome::kSessionCompromised;
+  if (session->status != SessionStatus::kActive) return RotateOutcome::kSessionRevoked;
+  const bool hash_ok = crypto::constant_time_equal(token->token_hash, request.token_hash);
+  if (token->status != RefreshTokenStatus::kActive) {
+    // A second presentation of a just-rotated parent whose child nobody used yet: a concurrent
+    // tab or a retry after a lost response, answered with the same child (DESIGN §4).
+    if (within_grace(*token, request) && child && child->status == RefreshTokenStatus::kActive &&
+        child->expires_at > request.now &&
+        (!session->expires_at || *session->expires_at > request.now)) {
+      return hash_ok ? RotateOutcome::kGraceReuse : RotateOutcome::kHashMismatch;
+    }
+    return RotateOutcome::kTokenNotActive;
+  }
+  if (token->expires_at <= request.now) return RotateOutcome::kExpired;
+  if (session->expires_at && *session->expires_at <= request.now) return RotateOutcome::kExpired;
+  if (!hash_ok) return RotateOutcome::kHashMismatch;
+  return RotateOutcome::kRotated;
+}
+
+RevokeByTokenOutcome decide_revoke_by_token(const std::optional<RefreshToken>& token,
+                                            const RevokeByTokenRequest& request) noexcept {
+  if (!token) return RevokeByTokenOutcome::kNotFound;
+  if (token->session_id != request.session_id) return RevokeByTokenOutcome::kSessionMismatch;
+  if (token->status != RefreshTokenStatus::kActive) return RevokeByTokenOutcome::kTokenNotActive;
+  if (!crypto::constant_time_equal(token->token_hash, request.token_hash)) {
+    return RevokeByTokenOutcome::kHashMismatch;
+  }
+  return RevokeByTokenOutcome::kRevoked;
+}
+
+}  // namespace storage
+}  // namespace v1
+}  // namespace authkit

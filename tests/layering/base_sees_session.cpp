@@ -1,0 +1,2 @@
+// Must NOT compile: the base layer including the session rules' public header.
+#include "authkit/auth_service.hpp"

@@ -1,0 +1,2 @@
+// Must NOT compile: the base layer including a header of the session rules' folder.
+#include "session/service_state.hpp"
