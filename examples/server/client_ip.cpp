@@ -19,13 +19,10 @@ bool is_ip_address(std::string_view text) {
 std::string plain_ip(std::string_view address) {
   constexpr std::string_view kMapped = "::ffff:";
   if (address.size() > kMapped.size()) {
-    std::string lower(address.substr(0, kMapped.size()));
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
     const auto rest = address.substr(kMapped.size());
     unsigned char buffer[4];
-    if (lower == kMapped && ::inet_pton(AF_INET, std::string(rest).c_str(), buffer) == 1) {
+    if (lower(address.substr(0, kMapped.size())) == kMapped &&
+        ::inet_pton(AF_INET, std::string(rest).c_str(), buffer) == 1) {
       return std::string(rest);
     }
   }

@@ -3,6 +3,8 @@
 
 #include <authkit/crypto.hpp>
 
+#include "text.hpp"
+
 namespace authkit::server {
 
 bool is_valid_correlation_id(std::string_view id) noexcept {
@@ -21,11 +23,7 @@ std::string correlation_id_from(const std::vector<std::string>& header_values) {
     // Stop early: anything this long is refused anyway.
     if (joined.size() > kMaxCorrelationIdLength) break;
   }
-  const auto first = joined.find_first_not_of(" \t");
-  const auto last = joined.find_last_not_of(" \t");
-  const std::string_view trimmed = first == std::string::npos
-                                       ? std::string_view()
-                                       : std::string_view(joined).substr(first, last - first + 1);
+  const std::string_view trimmed = trim(joined);
   if (is_valid_correlation_id(trimmed)) return std::string(trimmed);
   return crypto::random_uuid_v4();
 }

@@ -99,8 +99,10 @@ int main(int argc, char** argv) {
   }
   if (argc == 2) command = argv[1];
   if (command == "--version" || command == "-V") {
-    std::printf("authkit-server %s (libauthkit %s)\n", AUTHKIT_VERSION_STRING,
-                AUTHKIT_VERSION_STRING);
+    // The server's own version, then the library's it loaded (a newer 1.y may be installed).
+    const std::string_view library = authkit::library_version();
+    std::printf("authkit-server %s (libauthkit %.*s)\n", AUTHKIT_VERSION_STRING,
+                static_cast<int>(library.size()), library.data());
     return 0;
   }
   if (command == "--help" || command == "-h") {

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "text.hpp"
+
 namespace authkit::server {
 namespace {
 
@@ -29,14 +31,6 @@ bool is_tchar(unsigned char c) noexcept {
     default:
       return false;
   }
-}
-
-bool is_named(std::string_view name, std::string_view lower_name) noexcept {
-  if (name.size() != lower_name.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(name[i])) != lower_name[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -91,10 +85,10 @@ HeadScanner::State HeadScanner::take_line(std::string_view line) {
   for (const char c : name) {
     if (!is_tchar(static_cast<unsigned char>(c))) return fail(HeadProblem::kMalformed);
   }
-  if (is_named(name, "range")) return State::kNeedMore;  // ignored: see the header
+  if (iequals(name, "range")) return State::kNeedMore;  // ignored: see the header
   // cpp-httplib percent-decodes field values: "Content-Length: %35" would frame a body of 5
   // bytes that any proxy in front refuses or reads otherwise.
-  if (is_named(name, "content-length") && line.find('%', colon) != std::string_view::npos) {
+  if (iequals(name, "content-length") && line.find('%', colon) != std::string_view::npos) {
     return fail(HeadProblem::kMalformed);
   }
   head_.append(line);

@@ -16,7 +16,7 @@ void append_value(std::string& out, const LogValue& value) {
       [&out](const auto& v) {
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::string>) {
-          out += detail::json_quote(v);
+          out += text::json_quote(v);
         } else if constexpr (std::is_same_v<V, bool>) {
           out += v ? "true" : "false";
         } else if constexpr (std::is_same_v<V, double>) {
@@ -37,7 +37,7 @@ void append_value(std::string& out, const LogValue& value) {
 void append_fields(std::string& out, const LogFields& fields) {
   for (const auto& [name, value] : fields) {
     out += ',';
-    out += detail::json_quote(name);
+    out += text::json_quote(name);
     out += ':';
     append_value(out, value);
   }
@@ -56,7 +56,7 @@ AuditSink::~AuditSink() = default;
 JsonLinesSink::JsonLinesSink(std::FILE* out, LogLevel min_level, std::shared_ptr<const Clock> clock)
     : out_(out), min_level_(min_level), clock_(std::move(clock)) {
   prefix_fields_ =
-      ",\"pid\":" + std::to_string(getpid()) + ",\"hostname\":" + detail::json_quote(host_name());
+      ",\"pid\":" + std::to_string(getpid()) + ",\"hostname\":" + text::json_quote(host_name());
 }
 
 std::string JsonLinesSink::format(LogLevel level, std::string_view msg,
@@ -66,7 +66,7 @@ std::string JsonLinesSink::format(LogLevel level, std::string_view msg,
   line += prefix_fields_;
   append_fields(line, fields);
   line += ",\"msg\":";
-  line += detail::json_quote(msg);
+  line += text::json_quote(msg);
   line += "}\n";
   return line;
 }

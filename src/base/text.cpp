@@ -1,7 +1,26 @@
 // Small text helpers that every layer needs.
 #include "base/text.hpp"
 
-namespace authkit::detail {
+namespace authkit::text {
+namespace {
+
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
 
 std::string json_quote(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -45,4 +64,4 @@ std::string json_quote(std::string_view value) {
   return out;
 }
 
-}  // namespace authkit::detail
+}  // namespace authkit::text

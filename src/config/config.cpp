@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "authkit/crypto.hpp"
+#include "base/text.hpp"
 #include "js/js_number.hpp"
 #include "js/js_string.hpp"
 
@@ -181,10 +182,7 @@ class Reader {
   bool boolean(std::string_view name, bool fallback) {
     const auto raw = get(name);
     if (!raw) return fallback;
-    std::string folded(js_trim(*raw));
-    for (char& c : folded) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    const std::string folded = text::ascii_lower(js_trim(*raw));
     if (folded == "1" || folded == "true" || folded == "yes" || folded == "on") return true;
     if (folded == "0" || folded == "false" || folded == "no" || folded == "off") return false;
     issue(name, "Invalid input: expected boolean, received string");

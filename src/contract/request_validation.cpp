@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "authkit/contract.hpp"
+#include "base/text.hpp"
 #include "contract/field_check.hpp"
 #include "contract/json_body.hpp"
 #include "contract/request_schemas.hpp"
@@ -135,11 +136,7 @@ Result<std::string> validate_session_id(std::string_view session_id) {
 }
 
 std::string normalize_email(std::string_view email) {
-  std::string normalized(detail::js_trim(email));
-  for (char& c : normalized) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return normalized;
+  return text::ascii_lower(detail::js_trim(email));
 }
 
 }  // namespace v1

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "authkit/crypto.hpp"
+#include "base/text.hpp"
 #include "session/client_address_key.hpp"
 
 namespace authkit {
@@ -29,11 +30,7 @@ std::string RateLimitPolicy::account_key(std::string_view email) {
   // account, so they must share one counter.
   while (!email.empty() && is_space(email.front())) email.remove_prefix(1);
   while (!email.empty() && is_space(email.back())) email.remove_suffix(1);
-  std::string normalised(email);
-  for (char& c : normalised) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return crypto::sha256_hex(normalised);
+  return crypto::sha256_hex(text::ascii_lower(email));
 }
 
 std::string RateLimitPolicy::request_key(std::string_view client_ip, int ipv6_prefix_length) {

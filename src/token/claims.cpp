@@ -38,7 +38,7 @@ std::string serialize_claims(const Claims& claims) {
   std::string out;
   out.reserve(256);
   out += R"({"sid":)";
-  out += json_quote(claims.session_id);
+  out += text::json_quote(claims.session_id);
   out += R"(,"typ":")";
   out += to_string(claims.type);
   out += R"(","iat":)";
@@ -46,13 +46,13 @@ std::string serialize_claims(const Claims& claims) {
   out += R"(,"exp":)";
   out += std::to_string(claims.expires_at);
   out += R"(,"aud":)";
-  out += json_quote(claims.audience);
+  out += text::json_quote(claims.audience);
   out += R"(,"iss":)";
-  out += json_quote(claims.issuer);
+  out += text::json_quote(claims.issuer);
   out += R"(,"sub":)";
-  out += json_quote(claims.subject);
+  out += text::json_quote(claims.subject);
   out += R"(,"jti":)";
-  out += json_quote(claims.jwt_id);
+  out += text::json_quote(claims.jwt_id);
   out += '}';
   return out;
 }
