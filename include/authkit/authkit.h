@@ -59,7 +59,7 @@ typedef struct ak_config ak_config;                   /* settings; not thread-sa
 typedef struct ak_request_context ak_request_context; /* immutable once created */
 typedef struct ak_service ak_service;                 /* thread-safe */
 
-/* The library's version text ("1.0.0"), static. */
+/* The library's version text ("1.1.0"), static. */
 AK_API const char* ak_version(void) AK_NOEXCEPT;
 /* The loaded library's ABI major; compare with AK_ABI_VERSION. */
 AK_API int ak_abi_version(void) AK_NOEXCEPT;
