@@ -4,7 +4,8 @@
 # AUTHKIT_TEST_POSTGRES_URL is set, e.g. under scripts/with-services.sh) on PostgreSQL.
 # The difference between the two routes is the library's cost per authenticated request.
 # BENCH_DURATION (default 5s) per route and round, BENCH_ROUNDS (default 3) alternating rounds;
-# DATABASE_POOL_SIZE, when set, reaches the server.
+# DATABASE_POOL_SIZE, DATABASE_READ_COALESCING and DATABASE_READ_COALESCING_PATIENCE_MS, when
+# set, reach the server.
 set -euo pipefail
 build=${1:-build/bench}
 server="$build/examples/server/authkit-server"
@@ -47,6 +48,8 @@ run_against() {
     REFRESH_TOKEN_SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(48))')" \
     RATE_LIMIT_MAX_REQUESTS=1000000 ARGON2_OPSLIMIT=1 ARGON2_MEMLIMIT=8192 \
     ${DATABASE_POOL_SIZE:+DATABASE_POOL_SIZE=$DATABASE_POOL_SIZE} \
+    ${DATABASE_READ_COALESCING:+DATABASE_READ_COALESCING=$DATABASE_READ_COALESCING} \
+    ${DATABASE_READ_COALESCING_PATIENCE_MS:+DATABASE_READ_COALESCING_PATIENCE_MS=$DATABASE_READ_COALESCING_PATIENCE_MS} \
     "$server" > "$work/server-$label.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do

@@ -132,6 +132,10 @@ struct AUTHKIT_API Config {
   // pool; SQLite connections). An operation waits for a free one, so the server's HTTP_THREADS
   // beyond this many queue for the database rather than fail.
   std::size_t database_pool_size = 8;
+  // DATABASE_READ_COALESCING, DATABASE_READ_COALESCING_PATIENCE_MS: StoreOptions'
+  // read_coalescing and read_coalescing_patience (PostgreSQL only).
+  bool database_read_coalescing = true;
+  Duration database_read_coalescing_patience{2};
 
   // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
   std::size_t http_threads = default_http_threads();  // HTTP_THREADS

@@ -130,6 +130,13 @@ struct StoreOptions {
   bool migrate_on_open = false;          // run migrate() inside open_store
   std::shared_ptr<const Clock> clock{};  // stamps schema_migrations.applied_at; default: system
   std::shared_ptr<Logger> logger{};      // reconnects and the like; default: silent
+  // PostgreSQL: concurrent single-statement reads share round trips (up to 32 per batch); a read
+  // that no running batch has taken within `read_coalescing_patience` starts one of its own (2
+  // ms: several round trips on a sane network, so batches form while the database answers
+  // promptly, and reads spread over the pool when it does not). false: each read takes a
+  // pooled connection of its own. SQLite ignores both.
+  bool read_coalescing = true;
+  Duration read_coalescing_patience{2};
 };
 
 // The persistence of users, sessions and refresh tokens. Every operation is atomic in the

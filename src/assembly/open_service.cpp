@@ -88,6 +88,8 @@ Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDep
       StoreOptions options;
       options.migrate_on_open = config.migrate_on_start;
       options.pool_size = config.database_pool_size;
+      options.read_coalescing = config.database_read_coalescing;
+      options.read_coalescing_patience = config.database_read_coalescing_patience;
       options.clock = deps.clock;
       options.logger = deps.logger;
       auto store = open_store(config.database_url, std::move(options));

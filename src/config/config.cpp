@@ -80,6 +80,8 @@ constexpr std::string_view kVariables[] = {
     "PURGE_INTERVAL",
     "MIGRATE_ON_START",
     "DATABASE_POOL_SIZE",
+    "DATABASE_READ_COALESCING",
+    "DATABASE_READ_COALESCING_PATIENCE_MS",
     "METRICS_ALLOW_UNAUTHENTICATED",
 };
 // Rules that relate two variables come after every single-variable issue.
@@ -576,6 +578,11 @@ Result<Config> Config::from_env(const EnvLookup& lookup) {
   config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
   config.database_pool_size = static_cast<std::size_t>(reader.integer(
       "DATABASE_POOL_SIZE", static_cast<std::int64_t>(config.database_pool_size), {1, true}, 1000));
+  config.database_read_coalescing =
+      reader.boolean("DATABASE_READ_COALESCING", config.database_read_coalescing);
+  config.database_read_coalescing_patience =
+      Duration(reader.integer("DATABASE_READ_COALESCING_PATIENCE_MS",
+                              config.database_read_coalescing_patience.count(), {0, true}, 1000));
 
   // Unset: room for every hashing and queued login besides the threads for the rest.
   config.http_threads =

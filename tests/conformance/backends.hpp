@@ -125,12 +125,22 @@ class Postgres {
   std::string base_url_;
   std::string schema_;
 };
+
+// The same, with read coalescing off (StoreOptions::read_coalescing): every read on a pooled
+// connection of its own, as DATABASE_READ_COALESCING=false runs the service.
+class PostgresUncoalesced : public Postgres {
+ public:
+  std::unique_ptr<authkit::Store> open(authkit::StoreOptions options = {}, bool migrate = true) {
+    options.read_coalescing = false;
+    return Postgres::open(std::move(options), migrate);
+  }
+};
 #endif
 
 }  // namespace authkit_test
 
 #if defined(AUTHKIT_TEST_POSTGRES)
-#define AUTHKIT_STORE_BACKENDS authkit_test::Postgres
+#define AUTHKIT_STORE_BACKENDS authkit_test::Postgres, authkit_test::PostgresUncoalesced
 #else
 #define AUTHKIT_STORE_BACKENDS authkit_test::SqliteFile, authkit_test::SqliteMemory
 #endif

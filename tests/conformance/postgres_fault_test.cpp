@@ -249,6 +249,21 @@ std::string query_value(const std::string& url, const std::string& sql) {
 
 }  // namespace
 
+TEST_CASE("postgres: StoreOptions::read_coalescing puts the coalescer in front of reads or not",
+          "[store][postgres]") {
+  Postgres backend;
+  auto coalesced = backend.open();
+  CHECK(pg_driver(*coalesced).coalesces_reads());
+  authkit::StoreOptions off;
+  off.read_coalescing = false;
+  auto direct = open_or_fail(backend.url(), off, false);
+  CHECK_FALSE(pg_driver(*direct).coalesces_reads());
+  // Both read what either wrote.
+  const auto user = make_user(*coalesced, "either-way@test.dev");
+  CHECK(AK_OK(direct->find_user_by_id(user.id))->email == user.email);
+  CHECK(AK_OK(coalesced->find_user_by_email(user.email))->id == user.id);
+}
+
 TEST_CASE("postgres: a read that fails inside a batch gets its error, the others their rows",
           "[store][postgres]") {
   using authkit::storage::PendingRead;
@@ -294,7 +309,11 @@ TEST_CASE("postgres: reads that meet a terminated backend are answered on a fres
   Postgres backend;
   // The store's connections carry a name of their own, so that only they are terminated.
   const std::string app = "ak_" + authkit::crypto::random_uuid_v4().substr(0, 8);
-  auto store = open_or_fail(backend.url() + "&application_name=" + app, {}, true);
+  // Batched reads (ReadCoalescer), and reads each on a pooled connection of its own.
+  authkit::StoreOptions options;
+  options.read_coalescing = GENERATE(true, false);
+  CAPTURE(options.read_coalescing);
+  auto store = open_or_fail(backend.url() + "&application_name=" + app, options, true);
   const std::string terminate_all =
       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '" +
       app + "'";

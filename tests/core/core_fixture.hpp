@@ -273,10 +273,11 @@ inline void check_invariants(authkit::Store& store, authkit::UserId user) {
 }  // namespace authkit_test
 
 #if defined(AUTHKIT_TEST_POSTGRES)
-#define AUTHKIT_CORE_BACKENDS authkit_test::Postgres
+#define AUTHKIT_CORE_BACKENDS authkit_test::Postgres, authkit_test::PostgresUncoalesced
 #else
 #define AUTHKIT_CORE_BACKENDS authkit_test::SqliteMemory
 #endif
 
-// One test case, run on this executable's backend (SQLite in memory, or PostgreSQL).
+// One test case, run on this executable's backends (SQLite in memory, or PostgreSQL with read
+// coalescing on and off).
 #define CORE_TEST(name) TEMPLATE_TEST_CASE(name, "[core]", AUTHKIT_CORE_BACKENDS)

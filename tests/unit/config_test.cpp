@@ -897,6 +897,39 @@ TEST_CASE("config: DATABASE_POOL_SIZE", "[config]") {
               "Too big: expected number to be <=1000");
 }
 
+TEST_CASE("config: DATABASE_READ_COALESCING", "[config]") {
+  CHECK(load_ok(valid_env()).database_read_coalescing);
+  CHECK_FALSE(
+      load_ok(with(valid_env(), "DATABASE_READ_COALESCING", " off ")).database_read_coalescing);
+  CHECK(load_ok(with(valid_env(), "DATABASE_READ_COALESCING", "true")).database_read_coalescing);
+  check_issue(with(valid_env(), "DATABASE_READ_COALESCING", "sometimes"),
+              "DATABASE_READ_COALESCING", "Invalid input: expected boolean, received string");
+  check_issue(with(valid_env(), "DATABASE_READ_COALESCING", ""), "DATABASE_READ_COALESCING",
+              "Invalid input: expected boolean, received string");
+}
+
+TEST_CASE("config: DATABASE_READ_COALESCING_PATIENCE_MS", "[config]") {
+  constexpr auto kName = "DATABASE_READ_COALESCING_PATIENCE_MS";
+  CHECK(load_ok(valid_env()).database_read_coalescing_patience == Duration(2));
+  CHECK(load_ok(with(valid_env(), kName, "0")).database_read_coalescing_patience == Duration(0));
+  CHECK(load_ok(with(valid_env(), kName, " 25 ")).database_read_coalescing_patience ==
+        Duration(25));
+  CHECK(load_ok(with(valid_env(), kName, "1000")).database_read_coalescing_patience ==
+        Duration(1000));
+  // Read whether coalescing is on or off, so that switching it back on needs no other change.
+  const Config off =
+      load_ok(with(with(valid_env(), "DATABASE_READ_COALESCING", "false"), kName, "7"));
+  CHECK_FALSE(off.database_read_coalescing);
+  CHECK(off.database_read_coalescing_patience == Duration(7));
+
+  check_issue(with(valid_env(), kName, "-1"), kName, "Too small: expected number to be >=0");
+  check_issue(with(valid_env(), kName, "1001"), kName, "Too big: expected number to be <=1000");
+  check_issue(with(valid_env(), kName, "0.5"), kName,
+              "Invalid input: expected int, received number");
+  check_issue(with(valid_env(), kName, "2ms"), kName,
+              "Invalid input: expected number, received NaN");
+}
+
 TEST_CASE("config: RATE_LIMIT_IPV6_PREFIX", "[config]") {
   CHECK(load_ok(valid_env()).rate_limit_ipv6_prefix == 64);
   CHECK(load_ok(with(valid_env(), "RATE_LIMIT_IPV6_PREFIX", "56")).rate_limit_ipv6_prefix == 56);

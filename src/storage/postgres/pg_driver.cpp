@@ -18,10 +18,6 @@ namespace storage {
 namespace {
 
 constexpr std::size_t kDefaultConnections = 8;
-// How long a queued read waits for the running read batches before it starts one of its own:
-// several round trips on any sane network, so batches form while the database answers
-// promptly, and reads spread over the pool when it does not.
-constexpr std::chrono::milliseconds kReadPatience{2};
 constexpr int kMaxAttempts = 3;
 // pg_advisory_xact_lock key of migrate(): "authkit" in ASCII, any constant would do.
 constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(27413465684273524)";
@@ -279,10 +275,14 @@ PgDriver::PgDriver(std::string url, const StoreOptions& options)
     : url_(std::move(url)),
       options_(options),
       max_connections_(options.pool_size == 0 ? kDefaultConnections : options.pool_size),
-      migrations_(postgres_migrations()),
-      reads_(max_connections_, kReadPatience,
-             std::chrono::duration_cast<std::chrono::milliseconds>(options.acquire_timeout),
-             [this](std::span<PendingRead* const> reads) { run_reads(reads); }) {}
+      migrations_(postgres_migrations()) {
+  if (options.read_coalescing) {
+    reads_ = std::make_unique<ReadCoalescer>(
+        max_connections_, options.read_coalescing_patience,
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.acquire_timeout),
+        [this](std::span<PendingRead* const> reads) { run_reads(reads); });
+  }
+}
 
 PgDriver::~PgDriver() = default;
 
@@ -422,7 +422,8 @@ Result<void> PgDriver::run(TxKind kind, const std::function<Result<void>(SqlSess
 }
 
 Result<SqlResult> PgDriver::read(Stmt statement, std::span<const SqlParam> params) {
-  return reads_.read(statement, params);
+  if (!reads_) return SqlDriver::read(statement, params);  // a pooled connection of its own
+  return reads_->read(statement, params);
 }
 
 void PgDriver::run_reads(std::span<PendingRead* const> reads) {

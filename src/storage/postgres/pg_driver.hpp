@@ -24,7 +24,7 @@ class PgConnection;
 // with every idle connection of its generation (after a server restart they are all dead), and
 // the operation is retried on a fresh connection unless the loss hit its COMMIT. Concurrent
 // single-statement reads go out together, one round trip per batch (ReadCoalescer, libpq's
-// pipeline mode).
+// pipeline mode), unless StoreOptions::read_coalescing is off.
 class PgDriver final : public SqlDriver {
  public:
   // Connects once, so that a wrong URL or an unreachable server is reported here.
@@ -45,6 +45,8 @@ class PgDriver final : public SqlDriver {
   // when the connection is lost (reads are safe to repeat). Public for the test that sends a
   // batch of its own.
   void run_reads(std::span<PendingRead* const> reads);
+  // Whether read() goes through the ReadCoalescer (StoreOptions::read_coalescing), for the tests.
+  bool coalesces_reads() const noexcept { return reads_ != nullptr; }
 
  private:
   PgDriver(std::string url, const StoreOptions& options);
@@ -64,7 +66,8 @@ class PgDriver final : public SqlDriver {
   std::size_t open_count_ = 0;
   std::uint64_t generation_ = 0;
 
-  ReadCoalescer reads_;  // last: its batches use the pool above
+  // Last: its batches use the pool above. Null when read coalescing is off.
+  std::unique_ptr<ReadCoalescer> reads_;
 };
 
 }  // namespace storage

@@ -4,11 +4,13 @@
 
 #include <semaphore.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -17,21 +19,31 @@ inline namespace v1 {
 namespace storage {
 namespace {
 
-timespec monotonic_after(std::chrono::nanoseconds delay) {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  const auto ns = std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec) + delay;
-  const auto s = std::chrono::duration_cast<std::chrono::seconds>(ns);
-  t.tv_sec = static_cast<time_t>(s.count());
-  t.tv_nsec = static_cast<long>((ns - s).count());
-  return t;
-}
-
-bool before(const timespec& a, const timespec& b) {
-  return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
-}
+class SteadySemaphoreWaitClock final : public SemaphoreWaitClock {
+ public:
+  TimePoint now() const override { return std::chrono::steady_clock::now(); }
+  // libstdc++'s steady_clock reads CLOCK_MONOTONIC, so its time points are sem_clockwait's
+  // deadlines as they are.
+  bool wait_until(sem_t& sem, TimePoint deadline) const override {
+    const auto since_epoch = deadline.time_since_epoch();
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    timespec at{};
+    at.tv_sec = static_cast<time_t>(s.count());
+    at.tv_nsec = static_cast<long>(std::chrono::nanoseconds(since_epoch - s).count());
+    for (;;) {
+      if (sem_clockwait(&sem, CLOCK_MONOTONIC, &at) == 0) return true;
+      if (errno == ETIMEDOUT) return false;
+      if (errno != EINTR) std::terminate();  // EINVAL: the semaphore itself is broken
+    }
+  }
+};
 
 }  // namespace
+
+std::shared_ptr<const SemaphoreWaitClock> steady_semaphore_wait_clock() {
+  static const auto clock = std::make_shared<const SteadySemaphoreWaitClock>();
+  return clock;
+}
 
 // A queued caller, asleep on a POSIX semaphore of its own. Not std::binary_semaphore: libstdc++'s
 // spins on sched_yield before it sleeps, and not a condition variable: the waker holds its
@@ -45,13 +57,9 @@ struct ReadCoalescer::Waiter {
   Waiter(const Waiter&) = delete;
   Waiter& operator=(const Waiter&) = delete;
 
-  // kWaiting when `deadline` came first.
-  Turn wait_until(const timespec& deadline) {
-    for (;;) {
-      if (sem_clockwait(&woken, CLOCK_MONOTONIC, &deadline) == 0) return turn.load(kAcquire);
-      if (errno == ETIMEDOUT) return Turn::kWaiting;
-      if (errno != EINTR) std::terminate();  // EINVAL: the semaphore itself is broken
-    }
+  // kWaiting when `deadline` on `clock` came first.
+  Turn wait_until(const SemaphoreWaitClock& clock, SemaphoreWaitClock::TimePoint deadline) {
+    return clock.wait_until(woken, deadline) ? turn.load(kAcquire) : Turn::kWaiting;
   }
   Turn wait() {
     while (sem_wait(&woken) != 0) {
@@ -77,11 +85,13 @@ struct ReadCoalescer::Waiter {
 };
 
 ReadCoalescer::ReadCoalescer(std::size_t max_in_flight, std::chrono::milliseconds patience,
-                             std::chrono::milliseconds max_wait, BatchRunner run)
+                             std::chrono::milliseconds max_wait, BatchRunner run,
+                             std::shared_ptr<const SemaphoreWaitClock> clock)
     : max_in_flight_(max_in_flight == 0 ? 1 : max_in_flight),
       patience_(patience),
       max_wait_(max_wait),
-      run_(std::move(run)) {}
+      run_(std::move(run)),
+      clock_(clock ? std::move(clock) : steady_semaphore_wait_clock()) {}
 
 Result<SqlResult> ReadCoalescer::read(Stmt statement, std::span<const SqlParam> params) {
   Waiter self(PendingRead{statement, params, std::nullopt});
@@ -108,11 +118,10 @@ Result<SqlResult> ReadCoalescer::read(Stmt statement, std::span<const SqlParam> 
 }
 
 ReadCoalescer::Turn ReadCoalescer::await_turn(Waiter& self) {
-  const timespec give_up = monotonic_after(max_wait_);
+  const auto give_up = clock_->now() + max_wait_;
   for (;;) {
-    timespec wake_at = monotonic_after(patience_);
-    if (before(give_up, wake_at)) wake_at = give_up;
-    if (const Turn turn = self.wait_until(wake_at); turn != Turn::kWaiting) return turn;
+    const auto wake_at = std::min(clock_->now() + patience_, give_up);
+    if (const Turn turn = self.wait_until(*clock_, wake_at); turn != Turn::kWaiting) return turn;
     std::unique_lock lock(mutex_);
     if (!self.queued) {
       // A leader took this caller just now; its post is on the way.
@@ -124,7 +133,7 @@ ReadCoalescer::Turn ReadCoalescer::await_turn(Waiter& self) {
       ++in_flight_;
       return Turn::kLead;
     }
-    if (!before(monotonic_after(std::chrono::nanoseconds(0)), give_up)) {
+    if (clock_->now() >= give_up) {
       unlink(self);
       return Turn::kWaiting;
     }

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 
 #include "authkit/result.hpp"
+#include "storage/sql/semaphore_wait_clock.hpp"
 #include "storage/sql/sql_types.hpp"
 #include "storage/sql/statements.hpp"
 
@@ -29,7 +31,7 @@ struct PendingRead {
 // A read that no batch has taken after `patience` (the running ones are slow or stuck: a busy
 // pool, a slow statement) starts a batch of its own, up to `max_in_flight` at once; one still
 // queued after `max_wait` fails with SERVICE_UNAVAILABLE. A read can thus wait `max_wait` in
-// the queue, then its batch's own time.
+// the queue, then its batch's own time. Both are measured on `clock` (tests pass a fake one).
 //
 // Freshness is not traded: a read is sent after its caller asked, so it sees every commit that
 // happened before the call, exactly as a read on a connection of its own would.
@@ -41,7 +43,8 @@ class ReadCoalescer {
   using BatchRunner = std::function<void(std::span<PendingRead* const>)>;
 
   ReadCoalescer(std::size_t max_in_flight, std::chrono::milliseconds patience,
-                std::chrono::milliseconds max_wait, BatchRunner run);
+                std::chrono::milliseconds max_wait, BatchRunner run,
+                std::shared_ptr<const SemaphoreWaitClock> clock = steady_semaphore_wait_clock());
   ReadCoalescer(const ReadCoalescer&) = delete;
   ReadCoalescer& operator=(const ReadCoalescer&) = delete;
 
@@ -67,6 +70,7 @@ class ReadCoalescer {
   const std::chrono::milliseconds patience_;
   const std::chrono::milliseconds max_wait_;
   const BatchRunner run_;
+  const std::shared_ptr<const SemaphoreWaitClock> clock_;
   mutable std::mutex mutex_;
   Waiter* head_ = nullptr;  // FIFO of queued callers, linked through their stack frames
   Waiter* tail_ = nullptr;
