@@ -1,7 +1,9 @@
 # The README's two commands: `make run` (the program on embedded defaults) and `make test`
-# (every test suite). Both install what is missing first, so they work on a fresh Debian 12.
+# (every test suite). Both install what is missing first, so they work on a fresh Debian 12:
+# `make run` only the build group of scripts/install-deps.sh, every other target all groups.
 #
-#   make run         build and run authkit-server on embedded defaults (SQLite, memory limiter)
+#   make run         build (run preset, build/run) and run authkit-server on embedded defaults
+#                    (SQLite, memory limiter); no test, benchmark or packaging tool needed
 #   make test        configure, build, package and run every suite through ctest (dev preset)
 #   make package     the .deb packages of the dev build, in build/dev/packages
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -16,15 +18,18 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps run test package tidy test-asan test-tsan bench bench-overload format check-format clean
+.PHONY: deps deps-build run test package tidy test-asan test-tsan bench bench-overload format check-format clean
 
 deps:
 	@scripts/install-deps.sh
 
-run: deps
-	cmake --preset dev $(CMAKE_FLAGS) >/dev/null
-	cmake --build --preset dev --target authkit-server
-	scripts/run-server.sh build/dev/examples/server/authkit-server
+deps-build:
+	@scripts/install-deps.sh build
+
+run: deps-build
+	cmake --preset run $(CMAKE_FLAGS) >/dev/null
+	cmake --build --preset run --target authkit-server
+	scripts/run-server.sh build/run/examples/server/authkit-server
 
 # scripts/build-release.sh is also the Dockerfile's build step: running it here keeps it working.
 test: deps

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Installs exactly the Debian 12 packages libauthkit's build, tests and benchmarks need.
-# Idempotent: when everything is present it makes no apt call. Not root: prints the command.
+# Installs the Debian 12 packages libauthkit needs, by group:
+#   scripts/install-deps.sh build   what `make run` needs: the toolchain and the libraries the
+#                                   library and authkit-server build against (the `run` preset)
+#   scripts/install-deps.sh         every group (build, tools, test, bench): `make test`,
+#                                   `make package`, `make test-asan`, `make bench`, CI, Dockerfile
+# Several groups may be named (`... build bench`). Idempotent: when every package of the named
+# groups is present it makes no apt call. Not root: prints the command.
+# docs/development.md lists what each group adds on a fresh Debian 12.
 set -euo pipefail
 
-packages=(
-  # toolchain
-  build-essential cmake pkg-config ccache clang-format clang-tidy
-  # library dependencies
+# build: what cmake/AuthkitDependencies.cmake finds (OpenSSL, SQLite3, nlohmann_json, libsodium,
+# libxcrypt, PostgreSQL's libpq, hiredis, cpp-httplib) and the compiler, cmake, make, pkg-config.
+build=(
+  build-essential cmake pkg-config
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
-  # server
   libcpp-httplib-dev
+)
+# tools: the compiler cache and the format / lint tools (make format, check-format, tidy).
+tools=(ccache clang-format clang-tidy)
+test=(
   # e2e: headless browser test of /docs (Swagger UI)
   chromium
   # tests: Catch2, real PostgreSQL and Redis servers, Python
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
-  # benchmarks (libjwt is only the benchmark's reference, never linked by the library)
-  libbenchmark-dev libjwt-dev wrk
   # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
   # C ABI and bindings: SWIG + Python headers, the ABI baseline check, the leak check
@@ -24,6 +31,25 @@ packages=(
   # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
   dpkg-dev file lintian nginx openssl curl systemd python3-yaml
 )
+# bench: libjwt is only the benchmark's reference, never linked by the library.
+bench=(libbenchmark-dev libjwt-dev wrk)
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(build tools test bench)
+
+packages=()
+for group in "${groups[@]}"; do
+  case "$group" in
+    build) packages+=("${build[@]}") ;;
+    tools) packages+=("${tools[@]}") ;;
+    test) packages+=("${test[@]}") ;;
+    bench) packages+=("${bench[@]}") ;;
+    *)
+      echo "install-deps: unknown group '$group' (groups: build tools test bench; none: all)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,7 +58,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
+  echo "install-deps: all ${#packages[@]} packages present (${groups[*]})"
   exit 0
 fi
 

@@ -6,8 +6,9 @@ set -euo pipefail
 server=${1:?usage: run-server.sh SERVER_BINARY}
 
 if [ ! -e .env ]; then
-  # 48 random bytes per secret, hex-encoded: two different 96-character HS256 secrets.
-  secret() { python3 -c 'import secrets; print(secrets.token_hex(48))'; }
+  # 48 random bytes per secret, hex-encoded: two different 96-character HS256 secrets. od is in
+  # coreutils, so `make run` needs no Python.
+  secret() { od -An -vtx1 -N48 /dev/urandom | tr -d ' \n'; }
   (
     umask 077
     {
