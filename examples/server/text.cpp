@@ -1,6 +1,8 @@
 // Small ASCII text helpers for header values: trimming spaces and tabs, lower-casing.
 #include "text.hpp"
 
+#include <algorithm>
+
 namespace authkit::server {
 
 std::string_view trim(std::string_view text) noexcept {
@@ -12,22 +14,20 @@ std::string_view trim(std::string_view text) noexcept {
 
 namespace {
 
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower_char(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 
 std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
+  std::string out(text.size(), '\0');
+  std::ranges::transform(text, out.begin(), lower_char);
   return out;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
+  return std::ranges::equal(a, b, {}, lower_char, lower_char);
 }
 
 }  // namespace authkit::server

@@ -1,6 +1,8 @@
 // Small text helpers that every layer needs.
 #include "base/text.hpp"
 
+#include <algorithm>
+
 namespace authkit::text {
 namespace {
 
@@ -9,17 +11,13 @@ char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c 
 }  // namespace
 
 std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
+  std::string out(text.size(), '\0');
+  std::ranges::transform(text, out.begin(), lower);
   return out;
 }
 
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
+  return std::ranges::equal(a, b, {}, lower, lower);
 }
 
 std::string json_quote(std::string_view value) {
