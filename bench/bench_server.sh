@@ -6,7 +6,7 @@
 #                                    127.0.0.1, so the per-IP limit would answer 429 instead
 #   LOG_LEVEL=warn, METRICS_ENABLED=true with a token (the original's run also had metrics on)
 # BENCH_SERVER_ENV="KEY=VALUE ..." adds or overrides variables (e.g. queue settings to compare).
-# The caller sets `work` (a scratch directory) and traps EXIT to call bench_server_stop.
+# The caller calls bench_setup first, then bench_each_cell with its own cell function.
 
 bench_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -14,11 +14,45 @@ bench_free_port() {
 
 bench_secret() { python3 -c 'import secrets; print(secrets.token_hex(48))'; }
 
+# bench_setup BUILD_DIR NAME: what every overload benchmark starts with. Sets loadgen, servers
+# (BENCH_SERVERS="LABEL=PATH ...", default "current=BUILD_DIR/examples/server/authkit-server"),
+# out (BENCH_OUT, default BUILD_DIR/overload-results; created), work (a scratch directory, removed
+# at exit after the server is stopped) and backends (sqlite, and postgresql when
+# scripts/with-services.sh exported AUTHKIT_TEST_POSTGRES_URL).
+# shellcheck disable=SC2034  # loadgen is the caller's
+bench_setup() {
+  local build=$1 name=$2
+  loadgen="$build/bench/loadgen/authkit-loadgen"
+  servers=${BENCH_SERVERS:-"current=$build/examples/server/authkit-server"}
+  out=${BENCH_OUT:-$build/overload-results}
+  mkdir -p "$out"
+  work=$(mktemp -d "/tmp/authkit-$name.XXXXXX")
+  trap 'bench_server_stop; rm -rf "$work"' EXIT
+  backends="sqlite"
+  if [ -n "${AUTHKIT_TEST_POSTGRES_URL:-}" ]; then backends="sqlite postgresql"; fi
+}
+
+# bench_each_cell VALUES CELL: for every backend, every word of VALUES and every server build of
+# $servers (interleaved, so that before/after compare in one run), starts a fresh server, calls
+# CELL BACKEND VALUE LABEL, then stops the server.
+bench_each_cell() {
+  local values=$1 cell=$2 backend value entry
+  for backend in $backends; do
+    for value in $values; do
+      for entry in $servers; do
+        bench_server_start "${entry#*=}" "$backend"
+        "$cell" "$backend" "$value" "${entry%%=*}"
+        bench_server_stop
+      done
+    done
+  done
+}
+
 # bench_server_start BINARY BACKEND: BACKEND is sqlite (a new file in $work) or postgresql
 # (AUTHKIT_TEST_POSTGRES_URL and AUTHKIT_TEST_REDIS_URL, as scripts/with-services.sh exports
 # them). Sets server_pid, server_port, server_url, metrics_token; fails when the server is not
 # answering /health within 10 s.
-# shellcheck disable=SC2154  # work is the caller's
+# shellcheck disable=SC2154  # work is bench_setup's
 bench_server_start() {
   local binary=$1 backend=$2 database_url redis_url=""
   case $backend in

@@ -15,49 +15,38 @@
 set -euo pipefail
 build=${1:-build/bench}
 here=$(cd "$(dirname "$0")" && pwd)
-loadgen="$build/bench/loadgen/authkit-loadgen"
-servers=${BENCH_SERVERS:-"current=$build/examples/server/authkit-server"}
 workers_list=${BENCH_WORKERS:-"5 8"}
 seconds=${BENCH_SECONDS:-10}
 scenario=${BENCH_SCENARIO:-lifecycle}
 think=${BENCH_THINK:-0}
 profile=${BENCH_PROFILE:-}
 [ -n "$profile" ] && workers_list="profile"
-out=${BENCH_OUT:-$build/overload-results}
-mkdir -p "$out"
-work=$(mktemp -d /tmp/authkit-lifecycle-load.XXXXXX)
 # shellcheck source=bench/bench_server.sh
 . "$here/bench_server.sh"
-cleanup() { bench_server_stop; rm -rf "$work"; }
-trap cleanup EXIT
+bench_setup "$build" lifecycle-load
 
-backends="sqlite"
-[ -n "${AUTHKIT_TEST_POSTGRES_URL:-}" ] && backends="sqlite postgresql"
+# One cell: WORKERS workers of the scenario (or the original's profile) against a fresh server.
+load_cell() {
+  local backend=$1 workers=$2 label=$3 report
+  local -a args
+  if [ -n "$profile" ]; then
+    args=(--profile "$profile" ${BENCH_THINK:+--think "$BENCH_THINK"})
+    report="$out/load-profile-$profile-$backend-$label.json"
+  else
+    args=(--scenario "$scenario" --workers "$workers" --duration "${seconds}s" --think "$think")
+    report="$out/load-$scenario-$backend-w$workers-$label.json"
+  fi
+  # Bounded: the run itself (the original's profile: at most 32 s), plus the preparation
+  # and every request's 30 s timeout.
+  timeout --kill-after=10 $((seconds + 150)) "$loadgen" --url "$server_url" "${args[@]}" \
+    --server-pid "$server_pid" --json "$report" --quiet
+  echo "-- $backend, $label, $workers workers: password-hash metrics" >&2
+  bench_server_hash_metrics >&2
+  reports+=("$backend:$label:$report")
+}
 
 reports=()
-for backend in $backends; do
-  for workers in $workers_list; do
-    for entry in $servers; do
-      label=${entry%%=*}
-      bench_server_start "${entry#*=}" "$backend"
-      if [ -n "$profile" ]; then
-        args=(--profile "$profile" ${BENCH_THINK:+--think "$BENCH_THINK"})
-        report="$out/load-profile-$profile-$backend-$label.json"
-      else
-        args=(--scenario "$scenario" --workers "$workers" --duration "${seconds}s" --think "$think")
-        report="$out/load-$scenario-$backend-w$workers-$label.json"
-      fi
-      # Bounded: the run itself (the original's profile: at most 32 s), plus the preparation
-      # and every request's 30 s timeout.
-      timeout --kill-after=10 $((seconds + 150)) "$loadgen" --url "$server_url" "${args[@]}" \
-        --server-pid "$server_pid" --json "$report" --quiet
-      echo "-- $backend, $label, $workers workers: password-hash metrics" >&2
-      bench_server_hash_metrics >&2
-      bench_server_stop
-      reports+=("$backend:$label:$report")
-    done
-  done
-done
+bench_each_cell "$workers_list" load_cell
 
 python3 - "${reports[@]}" <<'PY'
 import json, sys

@@ -19,20 +19,11 @@
 set -euo pipefail
 build=${1:-build/bench}
 here=$(cd "$(dirname "$0")" && pwd)
-loadgen="$build/bench/loadgen/authkit-loadgen"
-servers=${BENCH_SERVERS:-"current=$build/examples/server/authkit-server"}
 attempts=${FLOOD_ATTEMPTS:-200}
 spreads=${FLOOD_SPREADS:-"0ms 1s"}
-out=${BENCH_OUT:-$build/overload-results}
-mkdir -p "$out"
-work=$(mktemp -d /tmp/authkit-login-flood.XXXXXX)
 # shellcheck source=bench/bench_server.sh
 . "$here/bench_server.sh"
-cleanup() { bench_server_stop; rm -rf "$work"; }
-trap cleanup EXIT
-
-backends="sqlite"
-[ -n "${AUTHKIT_TEST_POSTGRES_URL:-}" ] && backends="sqlite postgresql"
+bench_setup "$build" login-flood
 
 probes=(--group "health,name=health,probe=1,interval=50ms"
   --group "me,name=me,probe=1,interval=50ms")
@@ -43,32 +34,29 @@ listen_overflows() {
   awk '/^TcpExt:/ { if (!seen) { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") col = i; seen = 1 } else print $col }' /proc/net/netstat
 }
 
+# One cell: a flood connecting over SPREAD against a fresh server, with the probes beside it.
+flood_cell() {
+  local backend=$1 spread=$2 label=$3
+  local name="flood-$backend-spread$spread-$label" overflows_before
+  # The probes alone for 3 s: their latency on an idle server, at the same pace.
+  timeout --kill-after=10 120 "$loadgen" --url "$server_url" --quiet --json "$out/$name-idle.json" \
+    --group "health,name=health,interval=50ms,workers=1,duration=3s" \
+    --group "me,name=me,interval=50ms,workers=1,duration=3s"
+  overflows_before=$(listen_overflows)
+  # Bounded: every attempt gets an answer or a transport error within the 30 s timeout.
+  timeout --kill-after=10 300 "$loadgen" --url "$server_url" --quiet --json "$out/$name.json" \
+    --server-pid "$server_pid" \
+    --group "login,name=flood,workers=$attempts,iterations=1,keep-alive=0,spread=$spread" \
+    "${probes[@]}" \
+    --group "health,name=health-new-connection,probe=1,interval=100ms,keep-alive=0" \
+    --group "login,name=login-other-address,probe=1,interval=1s,source=127.0.0.2"
+  echo $(($(listen_overflows) - overflows_before)) > "$out/$name-overflows.txt"
+  bench_server_hash_metrics > "$out/$name-metrics.txt"
+  reports+=("$backend:$spread:$label:$out/$name")
+}
+
 reports=()
-for backend in $backends; do
-  for spread in $spreads; do
-    for entry in $servers; do
-      label=${entry%%=*}
-      bench_server_start "${entry#*=}" "$backend"
-      name="flood-$backend-spread$spread-$label"
-      # The probes alone for 3 s: their latency on an idle server, at the same pace.
-      timeout --kill-after=10 120 "$loadgen" --url "$server_url" --quiet --json "$out/$name-idle.json" \
-        --group "health,name=health,interval=50ms,workers=1,duration=3s" \
-        --group "me,name=me,interval=50ms,workers=1,duration=3s"
-      overflows_before=$(listen_overflows)
-      # Bounded: every attempt gets an answer or a transport error within the 30 s timeout.
-      timeout --kill-after=10 300 "$loadgen" --url "$server_url" --quiet --json "$out/$name.json" \
-        --server-pid "$server_pid" \
-        --group "login,name=flood,workers=$attempts,iterations=1,keep-alive=0,spread=$spread" \
-        "${probes[@]}" \
-        --group "health,name=health-new-connection,probe=1,interval=100ms,keep-alive=0" \
-        --group "login,name=login-other-address,probe=1,interval=1s,source=127.0.0.2"
-      echo $(($(listen_overflows) - overflows_before)) > "$out/$name-overflows.txt"
-      bench_server_hash_metrics > "$out/$name-metrics.txt"
-      bench_server_stop
-      reports+=("$backend:$spread:$label:$out/$name")
-    done
-  done
-done
+bench_each_cell "$spreads" flood_cell
 
 python3 - "${reports[@]}" <<'PY'
 import json, sys

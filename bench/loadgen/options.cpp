@@ -215,19 +215,11 @@ ParsedOptions parse_options(int argc, char** argv) {
     } else if (arg == "--scenario") {
       defaults.scenario = value;
       ok = scenario_exists(value);
-    } else if (arg == "--workers") {
-      ok = parse_positive_int(value, defaults.workers);
-    } else if (arg == "--duration") {
-      defaults.duration = parse_duration(value);
-      ok = defaults.duration.has_value() && defaults.duration->count() > 0;
-    } else if (arg == "--iterations") {
-      long n = 0;
-      ok = parse_long(value, n) && n > 0;
-      defaults.iterations = n;
-    } else if (arg == "--think") {
-      const auto d = parse_duration(value);
-      ok = think_given = d.has_value();
-      if (ok) defaults.think = *d;
+    } else if (arg == "--workers" || arg == "--duration" || arg == "--iterations" ||
+               arg == "--think") {
+      // The single group's options are the --group keys of the same names.
+      ok = apply_group_key(defaults, arg.substr(2), value).empty();
+      think_given = think_given || arg == "--think";
     } else if (arg == "--group") {
       group_specs.push_back(value);
     } else if (arg == "--profile") {

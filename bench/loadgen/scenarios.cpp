@@ -158,46 +158,36 @@ void replay_step(Connection& http, Recorder& rec, const std::string& used_refres
 
 // --- Scenarios. ---
 
-// The original's session_lifecycle: register -> login -> me (its think time is the group's).
-class SessionLifecycle : public Scenario {
- public:
-  void iterate(Connection& http, Recorder& rec, const GroupState& group,
-               WorkerState& worker) override {
-    const auto id = iteration_id(group, worker);
-    const auto email = id + "@benchmark.test";
-    register_step(http, rec, id, email);
-    const auto tokens = login_step(http, rec, email, LoginChecks::kStatusAndTokens);
-    me_step(http, rec, tokens.access, email);
-  }
+// Which steps follow register -> login for a new user each iteration.
+struct NewUserSteps {
+  LoginChecks login;
+  bool me;              // GET /v1/auth/me with the new access token
+  bool refresh_replay;  // refresh, then replay the first refresh token
 };
 
-// The original's refresh_replay: register -> login -> refresh -> replay the first token.
-class RefreshReplay : public Scenario {
+// A user of its own each iteration. The original's session_lifecycle is register -> login ->
+// me (its think time is the group's); its refresh_replay is register -> login -> refresh ->
+// replay the first token; `lifecycle` runs both in one iteration (one registration and login
+// serve both).
+class NewUserScenario : public Scenario {
  public:
-  void iterate(Connection& http, Recorder& rec, const GroupState& group,
-               WorkerState& worker) override {
-    const auto id = iteration_id(group, worker);
-    const auto email = id + "@benchmark.test";
-    register_step(http, rec, id, email);
-    const auto tokens = login_step(http, rec, email, LoginChecks::kStatus);
-    const auto refreshed = refresh_step(http, rec, tokens.refresh);
-    replay_step(http, rec, tokens.refresh, !refreshed.token.empty());
-  }
-};
+  explicit NewUserScenario(NewUserSteps steps) : steps_(steps) {}
 
-// Both of the original's scenarios in one iteration (one registration and login serve both).
-class Lifecycle : public Scenario {
- public:
   void iterate(Connection& http, Recorder& rec, const GroupState& group,
                WorkerState& worker) override {
     const auto id = iteration_id(group, worker);
     const auto email = id + "@benchmark.test";
     register_step(http, rec, id, email);
-    const auto tokens = login_step(http, rec, email, LoginChecks::kStatusAndTokens);
-    me_step(http, rec, tokens.access, email);
-    const auto refreshed = refresh_step(http, rec, tokens.refresh);
-    replay_step(http, rec, tokens.refresh, !refreshed.token.empty());
+    const auto tokens = login_step(http, rec, email, steps_.login);
+    if (steps_.me) me_step(http, rec, tokens.access, email);
+    if (steps_.refresh_replay) {
+      const auto refreshed = refresh_step(http, rec, tokens.refresh);
+      replay_step(http, rec, tokens.refresh, !refreshed.token.empty());
+    }
   }
+
+ private:
+  NewUserSteps steps_;
 };
 
 // The group's user, registered once before the run.
@@ -265,9 +255,18 @@ class Health : public Scenario {
 bool scenario_exists(const std::string& name) { return make_scenario(name) != nullptr; }
 
 std::unique_ptr<Scenario> make_scenario(const std::string& name) {
-  if (name == "session-lifecycle") return std::make_unique<SessionLifecycle>();
-  if (name == "refresh-replay") return std::make_unique<RefreshReplay>();
-  if (name == "lifecycle") return std::make_unique<Lifecycle>();
+  if (name == "session-lifecycle") {
+    return std::make_unique<NewUserScenario>(NewUserSteps{
+        .login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = false});
+  }
+  if (name == "refresh-replay") {
+    return std::make_unique<NewUserScenario>(
+        NewUserSteps{.login = LoginChecks::kStatus, .me = false, .refresh_replay = true});
+  }
+  if (name == "lifecycle") {
+    return std::make_unique<NewUserScenario>(NewUserSteps{
+        .login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = true});
+  }
   if (name == "me") return std::make_unique<MeOnly>();
   if (name == "refresh-chain") return std::make_unique<RefreshChain>();
   if (name == "login") return std::make_unique<LoginOnly>();

@@ -15,6 +15,7 @@
 #include "authkit/backends.hpp"
 #include "authkit/jwt.hpp"
 #include "backends.hpp"
+#include "log_fields_text.hpp"
 
 namespace authkit_test {
 
@@ -49,12 +50,7 @@ class RecordingAudit final : public authkit::AuditSink {
   std::string all_text() const {
     std::string out;
     for (const auto& e : events()) {
-      out += e.event + " " + e.correlation_id;
-      for (const auto& [key, value] : e.fields) {
-        out += " " + key + "=";
-        if (const auto* s = std::get_if<std::string>(&value)) out += *s;
-      }
-      out += "\n";
+      out += e.event + " " + e.correlation_id + authkit::testing::fields_text(e.fields) + "\n";
     }
     return out;
   }

@@ -13,6 +13,8 @@ import sys
 
 import yaml
 
+from check_report import report
+
 # Where the official nginx image reads its configuration, and the two files mounted there.
 NGINX_SITE = "/etc/nginx/conf.d/default.conf"
 NGINX_SNIPPET = "/etc/nginx/snippets/authkit-proxy.conf"
@@ -102,11 +104,7 @@ def main():
                or str(env.get("METRICS_ALLOW_UNAUTHENTICATED", "")).lower() == "true",
                "app: production metrics without a required METRICS_AUTH_TOKEN")
 
-    for problem in problems:
-        print(f"compose: {problem}")
-    if problems:
-        sys.exit(1)
-    print(f"compose: {sorted(services)}: ok")
+    report("compose", problems, f"{sorted(services)}")
 
 
 if __name__ == "__main__":

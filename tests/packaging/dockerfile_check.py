@@ -15,6 +15,8 @@ import re
 import shlex
 import sys
 
+from check_report import report
+
 # Allowed scripts (by their path in the repository), and where `make test` runs each.
 ALLOWED = {
     "scripts/install-deps.sh": "Makefile: test depends on deps",
@@ -124,11 +126,7 @@ def main():
     except ValueError:
         problems.append("ENTRYPOINT is not in exec form (signals would go to a shell)")
 
-    for problem in problems:
-        print(f"Dockerfile: {problem}")
-    if problems:
-        sys.exit(1)
-    print(f"Dockerfile: {len(stages)} stages, every RUN calls a script make test runs: ok")
+    report("Dockerfile", problems, f"{len(stages)} stages, every RUN calls a script make test runs")
 
 
 if __name__ == "__main__":

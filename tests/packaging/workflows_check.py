@@ -11,6 +11,8 @@ import sys
 
 import yaml
 
+from check_report import report
+
 
 def main():
     source = sys.argv[1]
@@ -45,11 +47,7 @@ def main():
         if not any(re.search(rf"\bmake {re.escape(target)}\b", run) for run in runs):
             problems.append(f"ci.yml: no step runs `make {target}` (.ci/run does)")
 
-    for problem in problems:
-        print(f"workflows: {problem}")
-    if problems:
-        sys.exit(1)
-    print(f"workflows: {sorted(workflows)}; ci.yml runs .ci/run's make {' '.join(ci_targets)}: ok")
+    report("workflows", problems, f"{sorted(workflows)}; ci.yml runs .ci/run's make {' '.join(ci_targets)}")
 
 
 if __name__ == "__main__":

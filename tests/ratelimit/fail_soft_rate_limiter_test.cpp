@@ -27,25 +27,27 @@ class SwitchablePrimary final : public authkit::RateLimiter {
 
   authkit::Result<authkit::RateLimitDecision> hit(std::string_view bucket, std::string_view key,
                                                   const RateLimit& limit) override {
-    ++calls;
-    if (down) return authkit::Error(authkit::ErrorCode::kServiceUnavailable, "redis down");
-    auto d = inner_.hit(bucket, key, limit);
-    if (d) d->mode = RateLimitMode::kRedis;
-    return d;
+    return as_redis([&] { return inner_.hit(bucket, key, limit); });
   }
   authkit::Result<authkit::RateLimitDecision> peek(std::string_view bucket, std::string_view key,
                                                    const RateLimit& limit) override {
-    ++calls;
-    if (down) return authkit::Error(authkit::ErrorCode::kServiceUnavailable, "redis down");
-    auto d = inner_.peek(bucket, key, limit);
-    if (d) d->mode = RateLimitMode::kRedis;
-    return d;
+    return as_redis([&] { return inner_.peek(bucket, key, limit); });
   }
 
   std::atomic<bool> down{false};
   std::atomic<int> calls{0};
 
  private:
+  // Counts the call; fails it while `down`, else answers from memory in the guise of Redis.
+  template <class Call>
+  authkit::Result<authkit::RateLimitDecision> as_redis(const Call& call) {
+    ++calls;
+    if (down) return authkit::Error(authkit::ErrorCode::kServiceUnavailable, "redis down");
+    auto d = call();
+    if (d) d->mode = RateLimitMode::kRedis;
+    return d;
+  }
+
   authkit::MemoryRateLimiter inner_;
 };
 

@@ -29,6 +29,14 @@ std::shared_ptr<ManualClock> make_clock() {
   return std::make_shared<ManualClock>(TimePoint(Duration(1'700'000'000'000)));
 }
 
+// A lock-out store of `max_lockout_keys` exact windows in `shards` shards (past them, the sketch).
+MemoryRateLimiterOptions lockout_store(std::size_t max_lockout_keys, std::size_t shards) {
+  MemoryRateLimiterOptions options;
+  options.max_lockout_keys = max_lockout_keys;
+  options.shards = shards;
+  return options;
+}
+
 // A distinct loopback-looking address for each i < 2^24.
 std::string loopback(int i) {
   return "127." + std::to_string((i >> 16) & 0xff) + "." + std::to_string((i >> 8) & 0xff) + "." +
@@ -116,10 +124,7 @@ TEST_CASE("memory: keys aimed at one std::hash shard spread over every shard",
 TEST_CASE("memory: failures of other accounts past the store's capacity never erase a lock",
           "[ratelimit][memory][lockout]") {
   auto clock = make_clock();
-  MemoryRateLimiterOptions options;
-  options.max_lockout_keys = 256;
-  options.shards = 4;
-  auto limiter = std::make_shared<MemoryRateLimiter>(options, clock);
+  auto limiter = std::make_shared<MemoryRateLimiter>(lockout_store(256, 4), clock);
   RateLimitPolicy policy(limiter);
   lock_victim(policy);
 
@@ -143,10 +148,7 @@ TEST_CASE("memory: failures of other accounts past the store's capacity never er
 
 TEST_CASE("memory: with the store full, a new account is still locked after its failures",
           "[ratelimit][memory][lockout]") {
-  MemoryRateLimiterOptions options;
-  options.max_lockout_keys = 64;
-  options.shards = 1;
-  auto limiter = std::make_shared<MemoryRateLimiter>(options, make_clock());
+  auto limiter = std::make_shared<MemoryRateLimiter>(lockout_store(64, 1), make_clock());
   RateLimitPolicy policy(limiter);
   for (int i = 0; i < 64; ++i) {
     REQUIRE(policy.record_login_failure("filler-" + std::to_string(i) + "@example.com"));
@@ -175,10 +177,7 @@ TEST_CASE("memory: with the store full, a new account is still locked after its 
 TEST_CASE("memory: failures counted in the sketch carry over into an exact window",
           "[ratelimit][memory][lockout]") {
   auto clock = make_clock();
-  MemoryRateLimiterOptions options;
-  options.max_lockout_keys = 4;
-  options.shards = 1;
-  MemoryRateLimiter limiter(options, clock);
+  MemoryRateLimiter limiter(lockout_store(4, 1), clock);
   const RateLimit short_window{10, Duration{1000}};
   const RateLimit long_window{10, Duration{15 * 60 * 1000}};
   for (const char* filler : {"a", "b", "c", "d"}) {
@@ -201,10 +200,7 @@ TEST_CASE("memory: failures counted in the sketch carry over into an exact windo
 TEST_CASE("memory: ended lock-out windows are reclaimed, never pushed into the sketch",
           "[ratelimit][memory][lockout]") {
   auto clock = make_clock();
-  MemoryRateLimiterOptions options;
-  options.max_lockout_keys = 8;
-  options.shards = 1;
-  MemoryRateLimiter limiter(options, clock);
+  MemoryRateLimiter limiter(lockout_store(8, 1), clock);
   const RateLimit limit{10, Duration{1000}};
   for (int round = 0; round < 100; ++round) {
     for (int k = 0; k < 8; ++k) {
@@ -219,10 +215,7 @@ TEST_CASE("memory: ended lock-out windows are reclaimed, never pushed into the s
 TEST_CASE("memory: the overflow sketch may over-count a key, never under-count it",
           "[ratelimit][memory][lockout]") {
   // One exact slot and 2 x 2 cells: nearly every key shares cells with others.
-  MemoryRateLimiterOptions options;
-  options.max_lockout_keys = 1;
-  options.shards = 1;
-  MemoryRateLimiter limiter(options, make_clock());
+  MemoryRateLimiter limiter(lockout_store(1, 1), make_clock());
   const RateLimit limit{1000, Duration{60000}};
   REQUIRE(limiter.hit("login_account", "resident", limit));
   std::map<std::string, std::int64_t> hits;

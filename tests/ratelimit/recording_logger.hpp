@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "authkit/logger.hpp"
+#include "log_fields_text.hpp"
 
 namespace authkit::test {
 
@@ -32,12 +33,7 @@ class RecordingLogger final : public Logger {
     std::lock_guard lock(mutex_);
     std::string out;
     for (const auto& e : events_) {
-      out += e.name;
-      for (const auto& [key, value] : e.fields) {
-        out += " " + key + "=";
-        if (const auto* s = std::get_if<std::string>(&value)) out += *s;
-      }
-      out += "\n";
+      out += e.name + testing::fields_text(e.fields) + "\n";
     }
     return out;
   }

@@ -21,8 +21,7 @@ namespace {
 
 authkit::RateLimiterOptions generous() {
   authkit::RateLimiterOptions options;
-  options.redis.connect_timeout = std::chrono::seconds(5);
-  options.redis.command_timeout = std::chrono::seconds(5);
+  options.redis = authkit::test::generous_redis_options();
   return options;
 }
 

@@ -18,30 +18,28 @@ using authkit::RateLimit;
 using authkit::RateLimitMode;
 using authkit::RedisRateLimiter;
 using authkit::RedisRateLimiterOptions;
+using authkit::test::generous_redis_options;
 using authkit::test::RawRedis;
 using authkit::test::shared_redis_url;
 using authkit::test::unique_name_for_test;
 
 namespace {
 
-RedisRateLimiterOptions generous() {
-  RedisRateLimiterOptions options;
-  options.connect_timeout = std::chrono::seconds(5);
-  options.command_timeout = std::chrono::seconds(5);
-  return options;
-}
-
 std::unique_ptr<RedisRateLimiter> shared_limiter() {
-  auto limiter = RedisRateLimiter::create(shared_redis_url(), generous());
+  auto limiter = RedisRateLimiter::create(shared_redis_url(), generous_redis_options());
   REQUIRE(limiter);
   return std::move(*limiter);
 }
 
+// A limiter on the shared server, and a raw connection to look at what it wrote.
+struct SharedRedis {
+  std::unique_ptr<RedisRateLimiter> limiter = shared_limiter();
+  RawRedis raw{shared_redis_url()};
+};
+
 }  // namespace
 
-TEST_CASE("redis: keys are rl:<bucket>:<key> and carry the window as PTTL", "[ratelimit][redis]") {
-  auto limiter = shared_limiter();
-  RawRedis raw(shared_redis_url());
+TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the window as PTTL", "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("pttl");
   const RateLimit limit{5, Duration{45000}};
   auto d = limiter->hit(bucket, "::ffff:127.0.0.1", limit);
@@ -67,10 +65,8 @@ TEST_CASE("redis: keys are rl:<bucket>:<key> and carry the window as PTTL", "[ra
   CHECK(raw.integer({"PTTL", key}) <= 30000);
 }
 
-TEST_CASE("redis: a key left without expiry (the original's W4) gets one on the next hit",
+TEST_CASE_METHOD(SharedRedis, "redis: a key left without expiry (the original's W4) gets one on the next hit",
           "[ratelimit][redis]") {
-  auto limiter = shared_limiter();
-  RawRedis raw(shared_redis_url());
   const std::string bucket = unique_name_for_test("w4");
   const std::string key = "rl:" + bucket + ":10.0.0.9";
   raw.command({"SET", key, "500"});
@@ -85,10 +81,8 @@ TEST_CASE("redis: a key left without expiry (the original's W4) gets one on the 
   REQUIRE(raw.integer({"DEL", key}) == 1);
 }
 
-TEST_CASE("redis: after SCRIPT FLUSH, EVALSHA's NOSCRIPT falls back to EVAL",
+TEST_CASE_METHOD(SharedRedis, "redis: after SCRIPT FLUSH, EVALSHA's NOSCRIPT falls back to EVAL",
           "[ratelimit][redis]") {
-  auto limiter = shared_limiter();
-  RawRedis raw(shared_redis_url());
   const std::string bucket = unique_name_for_test("noscript");
   const RateLimit limit{10, Duration{60000}};
   REQUIRE(limiter->hit(bucket, "k", limit));
@@ -103,10 +97,8 @@ TEST_CASE("redis: after SCRIPT FLUSH, EVALSHA's NOSCRIPT falls back to EVAL",
   CHECK(p->count == 2);
 }
 
-TEST_CASE("redis: after many hits from 8 threads every rl:* key carries a TTL",
+TEST_CASE_METHOD(SharedRedis, "redis: after many hits from 8 threads every rl:* key carries a TTL",
           "[ratelimit][redis]") {
-  auto limiter = shared_limiter();
-  RawRedis raw(shared_redis_url());
   const std::string bucket = unique_name_for_test("ttl");
   const RateLimit limit{50, Duration{60000}};
   constexpr int kThreads = 8;
@@ -164,7 +156,7 @@ TEST_CASE("redis: the database index of the URL is used", "[ratelimit][redis]") 
   REQUIRE(url.size() > 2);
   REQUIRE(url.substr(url.size() - 2) == "/0");
   url.replace(url.size() - 1, 1, "5");
-  auto limiter = RedisRateLimiter::create(url, generous());
+  auto limiter = RedisRateLimiter::create(url, generous_redis_options());
   REQUIRE(limiter);
   const std::string bucket = unique_name_for_test("db");
   REQUIRE((*limiter)->hit(bucket, "k", RateLimit{}));
@@ -179,7 +171,7 @@ TEST_CASE("redis: ping answers for a live server and fails for a closed port",
   CHECK(shared_limiter()->ping());
   const int port = authkit::test::free_port();
   auto closed =
-      RedisRateLimiter::create("redis://:pingsecret@127.0.0.1:" + std::to_string(port), generous());
+      RedisRateLimiter::create("redis://:pingsecret@127.0.0.1:" + std::to_string(port), generous_redis_options());
   REQUIRE(closed);
   auto ping = (*closed)->ping();
   REQUIRE_FALSE(ping);

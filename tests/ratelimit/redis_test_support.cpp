@@ -23,6 +23,13 @@ constexpr auto kWaitLimit = std::chrono::seconds(20);
 
 }  // namespace
 
+RedisRateLimiterOptions generous_redis_options() {
+  RedisRateLimiterOptions options;
+  options.connect_timeout = std::chrono::seconds(5);
+  options.command_timeout = std::chrono::seconds(5);
+  return options;
+}
+
 std::string shared_redis_url() {
   const char* url = std::getenv("AUTHKIT_TEST_REDIS_URL");
   INFO(

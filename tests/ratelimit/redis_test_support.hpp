@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "authkit/rate_limiter_options.hpp"
 #include "ratelimit/redis/redis_connection.hpp"
 #include "ratelimit/redis/redis_url.hpp"
 
@@ -15,6 +16,10 @@ namespace authkit::test {
 // AUTHKIT_TEST_REDIS_URL, or a failed REQUIRE saying how to get one: a Redis case never passes
 // silently without a server.
 std::string shared_redis_url();
+
+// Connect and command timeouts of 5 s: long enough for a loaded test machine, so that only the
+// cases about timeouts see one.
+RedisRateLimiterOptions generous_redis_options();
 
 // A plain connection for checking what the limiter wrote (PTTL, GET, SCAN), with a generous
 // timeout. REQUIREs a successful connect.

@@ -23,12 +23,8 @@
 
 using authkit::ErrorCode;
 using authkit::Result;
-using authkit::storage::PendingRead;
-using authkit::storage::ReadCoalescer;
-using authkit::storage::SemaphoreWaitClock;
-using authkit::storage::SqlParam;
-using authkit::storage::SqlResult;
-using authkit::storage::Stmt;
+// The coalescer and its vocabulary (PendingRead, SqlParam, SqlResult, Stmt, SemaphoreWaitClock).
+using namespace authkit::storage;
 
 namespace {
 
@@ -220,6 +216,22 @@ void start_held_batch(Caller& first, ReadCoalescer& coalescer, const Gate& gate,
   await([&] { return gate.entered() == 1; }, "the first batch started");
 }
 
+// A coalescer on the fake clock whose first batch, of the one read `first`, the runner holds at
+// its gate until the test opens it. Tests name its parts: auto& [clock, runner, coalescer,
+// first] = held.
+struct HeldFirstBatch {
+  HeldFirstBatch(std::size_t max_in_flight, std::chrono::milliseconds patience,
+                 std::chrono::milliseconds max_wait, std::int64_t first_value)
+      : coalescer(max_in_flight, patience, max_wait, std::ref(runner), clock) {
+    start_held_batch(first, coalescer, runner.gate, first_value);
+  }
+
+  std::shared_ptr<FakeSemaphoreWaitClock> clock = std::make_shared<FakeSemaphoreWaitClock>();
+  GatedRunner runner;
+  ReadCoalescer coalescer;
+  Caller first;
+};
+
 }  // namespace
 
 TEST_CASE("a lone read runs at once, in a batch of its own", "[coalescer]") {
@@ -232,11 +244,8 @@ TEST_CASE("a lone read runs at once, in a batch of its own", "[coalescer]") {
 }
 
 TEST_CASE("reads that arrive during a batch go together in the next one", "[coalescer]") {
-  auto clock = std::make_shared<FakeSemaphoreWaitClock>();
-  GatedRunner runner;
-  ReadCoalescer coalescer(1, kForever, kForever, std::ref(runner), clock);
-  Caller first;
-  start_held_batch(first, coalescer, runner.gate, 0);
+  HeldFirstBatch held(1, kForever, kForever, 0);
+  auto& [clock, runner, coalescer, first] = held;
 
   Caller callers[5];
   for (std::int64_t i = 1; i <= 5; ++i) callers[i - 1].start(coalescer, i);
@@ -252,11 +261,8 @@ TEST_CASE("reads that arrive during a batch go together in the next one", "[coal
 }
 
 TEST_CASE("a batch carries at most kMaxBatch reads; the rest follow", "[coalescer]") {
-  auto clock = std::make_shared<FakeSemaphoreWaitClock>();
-  GatedRunner runner;
-  ReadCoalescer coalescer(1, kForever, kForever, std::ref(runner), clock);
-  Caller first;
-  start_held_batch(first, coalescer, runner.gate, 0);
+  HeldFirstBatch held(1, kForever, kForever, 0);
+  auto& [clock, runner, coalescer, first] = held;
 
   constexpr std::size_t kQueued = ReadCoalescer::kMaxBatch + 8;
   std::vector<Caller> callers(kQueued);
@@ -364,11 +370,8 @@ TEST_CASE("many threads: every caller gets its own answer, within the in-flight 
 
 TEST_CASE("a read stuck behind a slow batch starts one of its own after the patience",
           "[coalescer]") {
-  auto clock = std::make_shared<FakeSemaphoreWaitClock>();
-  GatedRunner runner;
-  ReadCoalescer coalescer(2, 20ms, kForever, std::ref(runner), clock);
-  Caller first;
-  start_held_batch(first, coalescer, runner.gate, 1);
+  HeldFirstBatch held(2, 20ms, kForever, 1);
+  auto& [clock, runner, coalescer, first] = held;
   Caller second;
   second.start(coalescer, 2);
   await([&] { return clock->sleeping() == 1; }, "the second read queued");
@@ -391,11 +394,8 @@ TEST_CASE("a read stuck behind a slow batch starts one of its own after the pati
 }
 
 TEST_CASE("a read no batch takes within max_wait fails with SERVICE_UNAVAILABLE", "[coalescer]") {
-  auto clock = std::make_shared<FakeSemaphoreWaitClock>();
-  GatedRunner runner;
-  ReadCoalescer coalescer(1, 5ms, 50ms, std::ref(runner), clock);
-  Caller first;
-  start_held_batch(first, coalescer, runner.gate, 1);
+  HeldFirstBatch held(1, 5ms, 50ms, 1);
+  auto& [clock, runner, coalescer, first] = held;
   // One batch at most, and it is held: the second read can only give up.
   Caller second;
   second.start(coalescer, 2);
