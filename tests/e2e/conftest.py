@@ -28,6 +28,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def raw_request(port, data, source=None):
+    """Sends raw bytes (headers requests would refuse to send) on a connection of its own, from
+    the loopback address `source` when given, and returns all the server sent until it closed."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10,
+                                  source_address=(source, 0) if source else None) as conn:
+        conn.sendall(data)
+        chunks = []
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 # AUTHKIT_E2E_BACKEND=postgres runs the servers on PostgreSQL + Redis (scripts/with-services.sh
 # provides them); anything else on SQLite in memory with the memory rate limiter.
 BACKEND = os.environ.get("AUTHKIT_E2E_BACKEND", "sqlite")

@@ -2,23 +2,10 @@
 import re
 import socket
 
-from conftest import BACKEND, METRICS_TOKEN
+from conftest import BACKEND, METRICS_TOKEN, raw_request
 
 UUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-
-
-def raw_request(port, data):
-    """Sends raw bytes (headers requests would refuse to send) and returns the raw response."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(data)
-        chunks = []
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def test_health(server):

@@ -105,6 +105,17 @@ def send_in_background(sock, chunks):
     return thread
 
 
+def exchange_while_sending(server, head, chunks):
+    """Sends `head`, then `chunks` from a thread (send_in_background) while reading every answer
+    until the server closes."""
+    with connect(server) as sock:
+        sock.sendall(head)
+        sender = send_in_background(sock, chunks)
+        raw, _ = read_until_close(sock)
+        sender.join(timeout=HANG_GUARD)
+    return parse_responses(raw)
+
+
 def status_kib(server, field):
     with open(f"/proc/{server.proc.pid}/status") as f:
         for line in f:
@@ -165,13 +176,10 @@ def test_an_endless_body_without_content_length_costs_no_memory(edge):
     reset_peak_rss(edge)
     before = status_kib(edge, "VmRSS")
     sent_mib = 64
-    with connect(edge) as sock:
-        sock.sendall(b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Type: application/json\r\n\r\n")
-        sender = send_in_background(sock, [b"x" * (1 << 20)] * sent_mib)
-        raw, _ = read_until_close(sock)
-        sender.join(timeout=HANG_GUARD)
-    answers = parse_responses(raw)
+    answers = exchange_while_sending(
+        edge, b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Type: application/json\r\n\r\n",
+        [b"x" * (1 << 20)] * sent_mib)
     assert [a["status"] for a in answers] == [400]
     peak = status_kib(edge, "VmHWM")
     print(f"\nno Content-Length, {sent_mib} MiB sent: RSS {before} KiB, peak {peak} KiB")
@@ -227,12 +235,8 @@ def test_100000_header_lines_are_cut_at_16_kib(edge):
     reset_peak_rss(edge)
     before = status_kib(edge, "VmRSS")
     line = b"X-Flood: " + b"f" * 1000 + b"\r\n"
-    with connect(edge) as sock:
-        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
-        sender = send_in_background(sock, [line * 1000] * 100)  # 100,000 lines, ~100 MB
-        raw, _ = read_until_close(sock)
-        sender.join(timeout=HANG_GUARD)
-    answers = parse_responses(raw)
+    answers = exchange_while_sending(edge, b"GET /health HTTP/1.1\r\nHost: x\r\n",
+                                     [line * 1000] * 100)  # 100,000 lines, ~100 MB
     assert [a["status"] for a in answers] == [431]
     peak = status_kib(edge, "VmHWM")
     print(f"\n100,000 header lines of 1 KB: RSS {before} KiB, peak {peak} KiB")
@@ -358,13 +362,10 @@ def test_a_refused_body_still_being_sent_gets_its_answer():
     # reset.
     s = Server()
     try:
-        with connect(s) as sock:
-            sock.sendall(b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n")
-            sender = send_in_background(sock, [b" " * 100000] * 20)
-            raw, _ = read_until_close(sock)
-            sender.join(timeout=HANG_GUARD)
-        answers = parse_responses(raw)
+        answers = exchange_while_sending(
+            s, b"POST /v1/auth/register HTTP/1.1\r\nHost: x\r\n"
+               b"Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n",
+            [b" " * 100000] * 20)
         assert [a["status"] for a in answers] == [413]
         assert envelope(answers[0]) == "PAYLOAD_TOO_LARGE"
     finally:
@@ -421,13 +422,10 @@ def test_a_head_must_be_whole_within_its_deadline():
 def test_a_body_must_be_whole_within_the_request_deadline():
     s = Server(HTTP_HEADERS_TIMEOUT_MS="1000", HTTP_REQUEST_TIMEOUT_MS="1500")
     try:
-        with connect(s) as sock:
-            sock.sendall(b"POST /v1/auth/tokens/refresh HTTP/1.1\r\nHost: x\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n")
-            sender = send_in_background(sock, _trickle([b"{"] * 40, 0.2))
-            raw, _ = read_until_close(sock)
-            sender.join(timeout=HANG_GUARD)
-        answers = parse_responses(raw)
+        answers = exchange_while_sending(
+            s, b"POST /v1/auth/tokens/refresh HTTP/1.1\r\nHost: x\r\n"
+               b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+            _trickle([b"{"] * 40, 0.2))
         assert [a["status"] for a in answers] == [408]
         assert envelope(answers[0]) == "REQUEST_TIMEOUT"
     finally:

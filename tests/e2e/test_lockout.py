@@ -1,8 +1,9 @@
 """Lock-outs over HTTP: cheap requests from thousands of other addresses do not erase one."""
 import json
 import random
-import socket
 import uuid
+
+from conftest import raw_request
 
 PASSWORD = "strong-pass-123"
 # More distinct client addresses than the memory limiter holds (10,000): every shard of its
@@ -17,16 +18,7 @@ def post_from(source, port, path, body):
     payload = json.dumps(body).encode()
     request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n").encode() + payload
-    with socket.create_connection(("127.0.0.1", port), timeout=10,
-                                  source_address=(source, 0)) as conn:
-        conn.sendall(request)
-        chunks = []
-        while True:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    head, _, rest = b"".join(chunks).partition(b"\r\n\r\n")
+    head, _, rest = raw_request(port, request, source).partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     return status, (json.loads(rest) if rest else None)
 

@@ -6,6 +6,8 @@ import struct
 import threading
 import time
 
+import pytest
+
 import http_wire
 from conftest import GUARD, Req, assert_no_problems, judge_exchange, raw, scaled
 from oracle import TALLY, all_of, expect_answer, expect_not, expect_refusal, expect_status
@@ -174,32 +176,27 @@ class Trickle:
             s.close()
 
 
-def test_slow_header_clients(target):
-    """64 connections from one address each send a header line per second and never end their
-    head; a normal client's /health is still answered (hang guard only; the latency is printed
-    in the summary, not asserted)."""
+SLOW_OPENINGS = {
+    # Each sends a header line per second and never ends its head.
+    "header": (b"GET /health HTTP/1.1\r\nHost: slow\r\n", b"X-Slow: 1\r\n"),
+    # Each announces a 100 kB body and sends a byte of it per second.
+    "body": (raw("POST", "/v1/auth/sessions", [JSON, ("Content-Length", "100000")], length=None,
+                 close=False), b"{"),
+}
+
+
+@pytest.mark.parametrize("kind", list(SLOW_OPENINGS))
+def test_slow_clients(target, kind):
+    """64 connections from one address each trickle their request, a step a second; a normal
+    client's /health is still answered (hang guard only; the latency is printed in the summary,
+    not asserted)."""
     count = 64
-    trickle = Trickle(target.port, count, b"GET /health HTTP/1.1\r\nHost: slow\r\n", b"X-Slow: 1\r\n")
+    opening, step = SLOW_OPENINGS[kind]
+    trickle = Trickle(target.port, count, opening, step)
     try:
         time.sleep(1.5)
         problems, latency = health_latency(target, guard=scaled(10.0, 30.0))
-        TALLY.figure(f"{target.front}: /health beside {len(trickle.socks)} slow-header clients",
-                     f"{latency * 1000:.0f} ms")
-    finally:
-        trickle.close()
-    TALLY.record(target.front, "connections", len(trickle.socks), 0)
-    assert_no_problems(problems)
-
-
-def test_slow_body_clients(target):
-    count = 64
-    opening = raw("POST", "/v1/auth/sessions", [JSON, ("Content-Length", "100000")], length=None,
-                  close=False)
-    trickle = Trickle(target.port, count, opening, b"{")
-    try:
-        time.sleep(1.5)
-        problems, latency = health_latency(target, guard=scaled(10.0, 30.0))
-        TALLY.figure(f"{target.front}: /health beside {len(trickle.socks)} slow-body clients",
+        TALLY.figure(f"{target.front}: /health beside {len(trickle.socks)} slow-{kind} clients",
                      f"{latency * 1000:.0f} ms")
     finally:
         trickle.close()

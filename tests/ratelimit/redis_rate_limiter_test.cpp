@@ -17,11 +17,7 @@ using authkit::Duration;
 using authkit::RateLimit;
 using authkit::RateLimitMode;
 using authkit::RedisRateLimiter;
-using authkit::RedisRateLimiterOptions;
-using authkit::test::generous_redis_options;
-using authkit::test::RawRedis;
-using authkit::test::shared_redis_url;
-using authkit::test::unique_name_for_test;
+using namespace authkit::test;  // the Redis test helpers
 
 namespace {
 
@@ -185,7 +181,7 @@ TEST_CASE("redis: ping answers for a live server and fails for a closed port",
 TEST_CASE("redis: a server that never answers fails the hit after the command timeout",
           "[ratelimit][redis]") {
   authkit::test::BlackHole hole;
-  RedisRateLimiterOptions options;
+  authkit::RedisRateLimiterOptions options;
   options.connect_timeout = std::chrono::seconds(5);
   options.command_timeout = Duration{100};  // the default, which this case is about
   auto limiter =
