@@ -92,8 +92,7 @@ TEST_CASE("postgres: after the server stops and starts again, the next call succ
   options.pool_size = 4;
   options.connect_timeout = 2s;
   auto store = open_or_fail(server.url(), options, true);
-  auto user = make_user(*store, "restart@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "restart@test.dev");
   // Fill the pool with several connections, all of which the restart will kill.
   std::vector<std::thread> readers;
   for (int i = 0; i < 4; ++i) readers.emplace_back([&] { (void)store->ping(); });
@@ -172,8 +171,7 @@ TEST_CASE("postgres: a pool with no free connection fails with SERVICE_UNAVAILAB
   options.pool_size = 1;
   options.acquire_timeout = 200ms;
   auto store = backend.open(options);
-  auto user = make_user(*store, "pool@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "pool@test.dev");
 
   SessionLocker locker(backend.url(), created.session.id);
   // The rotation takes the pool's only connection and blocks on the session's lock.
@@ -199,8 +197,7 @@ TEST_CASE("postgres: a statement that outlives statement_timeout is SERVICE_UNAV
   authkit::StoreOptions options;
   options.statement_timeout = 300ms;
   auto store = backend.open(options);
-  auto user = make_user(*store, "slow@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "slow@test.dev");
   SessionLocker locker(backend.url(), created.session.id);
   auto r = store->revoke_session(user.id, created.session.id, kT0 + 1s);
   locker.release();

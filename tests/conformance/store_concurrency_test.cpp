@@ -83,8 +83,7 @@ void check_invariants(authkit::Store& store, const std::vector<authkit::UserId>&
 STORE_TEST("store: 16 threads rotating one parent make exactly one child") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "race@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "race@test.dev");
   std::vector<authkit::RotateRequest> requests;
   for (int i = 0; i < kThreads; ++i) {
     requests.push_back(rotate_request(created.session, created.token, kT0 + 1s));
@@ -112,8 +111,7 @@ STORE_TEST("store: 16 threads rotating one parent make exactly one child") {
 STORE_TEST("store: concurrent presentations within the reuse grace all get the one child") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "tabs@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "tabs@test.dev");
   std::vector<authkit::RotateRequest> requests;
   for (int i = 0; i < 8; ++i) {
     requests.push_back(rotate_request(created.session, created.token, kT0 + 1s));

@@ -49,6 +49,18 @@ inline authkit::CreatedSession make_session(authkit::Store& store, authkit::User
   return *created;
 }
 
+// A user with a first session: where most session and rotation cases start.
+struct UserSession {
+  authkit::User user;
+  authkit::CreatedSession created;
+};
+
+inline UserSession make_user_session(authkit::Store& store, const std::string& email) {
+  auto user = make_user(store, email);
+  auto created = make_session(store, user.id);
+  return {std::move(user), std::move(created)};
+}
+
 // The request the core builds when `token` of `session` is presented at `now`.
 inline authkit::RotateRequest rotate_request(const authkit::Session& session,
                                              const authkit::RefreshToken& token, TimePoint now,

@@ -99,8 +99,7 @@ STORE_TEST("store: a database with a migration unknown to this library is refuse
 STORE_TEST("store: the schema itself enforces statuses and cascades (W28)") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "schema@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "schema@test.dev");
   CHECK_FALSE(exec_raw(*store, "UPDATE sessions SET status = 'BOGUS'").ok());
   CHECK_FALSE(exec_raw(*store, "UPDATE refresh_tokens SET status = 'EXPIRED'").ok());
   CHECK_FALSE(exec_raw(*store, "UPDATE sessions SET revoke_reason = 'WHATEVER'").ok());

@@ -292,8 +292,7 @@ STORE_TEST("store: rotate on a revoked or compromised session reports it, changi
 STORE_TEST("store: presenting a used token again is reported as not active (a replay)") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "replay@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "replay@test.dev");
   auto first =
       AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 1s)));
   REQUIRE(first.outcome == RotateOutcome::kRotated);
@@ -313,8 +312,7 @@ STORE_TEST("store: presenting a used token again is reported as not active (a re
 STORE_TEST("store: rotate with a different hash for a known jti is a hash mismatch") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "hash@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "hash@test.dev");
   auto req = rotate_request(created.session, created.token, kT0 + 1s);
   req.token_hash = authkit::crypto::sha256_hex("forged");
   CHECK(AK_OK(store->rotate_refresh_token(req)).outcome == RotateOutcome::kHashMismatch);
@@ -324,8 +322,7 @@ STORE_TEST("store: rotate with a different hash for a known jti is a hash mismat
 STORE_TEST("store: an expired token or session is reported as expired") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "exp@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "exp@test.dev");
   auto at_expiry = rotate_request(created.session, created.token, kT0 + kTokenLifetime);
   CHECK(AK_OK(store->rotate_refresh_token(at_expiry)).outcome == RotateOutcome::kExpired);
 
@@ -347,8 +344,7 @@ STORE_TEST("store: an expired token or session is reported as expired") {
 STORE_TEST("store: within the reuse grace a used parent returns its unused child") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "grace@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "grace@test.dev");
   auto first_req = rotate_request(created.session, created.token, kT0 + 1s);
   first_req.reuse_grace = 5s;
   auto first = AK_OK(store->rotate_refresh_token(first_req));
@@ -387,8 +383,7 @@ STORE_TEST("store: within the reuse grace a used parent returns its unused child
 STORE_TEST("store: compromise_session ends the session and revokes its tokens at once (W7)") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "comp@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "comp@test.dev");
   auto rotated =
       AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 1s)));
   REQUIRE(rotated.outcome == RotateOutcome::kRotated);
@@ -455,8 +450,7 @@ STORE_TEST("store: revoke_session revokes a user's session once, idempotently") 
 STORE_TEST("store: revoke_session_by_token logs out the token's session") {
   TestType backend;
   auto store = backend.open();
-  auto user = make_user(*store, "logout@test.dev");
-  auto created = make_session(*store, user.id);
+  auto [user, created] = make_user_session(*store, "logout@test.dev");
   auto other = make_session(*store, user.id);
 
   authkit::RevokeByTokenRequest req{created.session.id, created.token.jti, created.token.token_hash,

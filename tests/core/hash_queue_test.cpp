@@ -67,6 +67,22 @@ class ClosableHasher final : public PasswordHasher {
 // cannot turn a waiter into a refusal (the unit tests check the limit with a fake clock).
 constexpr Duration kNeverInThisTest = std::chrono::minutes(10);
 
+// One hash at a time behind a queue of `max` waiters, `per_client` of them from one address,
+// on a hasher the test can close.
+struct OneHashAtATime {
+  std::size_t max;
+  std::size_t per_client;
+  std::shared_ptr<ClosableHasher> closable =
+      std::make_shared<ClosableHasher>(make_password_hasher(authkit_test::test_config_policy()));
+
+  void operator()(Config& c) const {
+    c.password_hash_concurrency = 1;
+    c.password_hash_queue_max = max;
+    c.password_hash_queue_max_per_client = per_client;
+    c.password_hash_queue_timeout = kNeverInThisTest;
+  }
+};
+
 RequestContext from(const std::string& ip) { return RequestContext{{"agent", ip}, ""}; }
 
 // Waits (bounded: a hang guard, not a timing assertion) until `done()` holds.
@@ -81,16 +97,9 @@ void await(const std::function<bool()>& done, const char* what) {
 }  // namespace
 
 CORE_TEST("core: a burst past PASSWORD_HASH_CONCURRENCY waits its turn and is served") {
-  auto closable =
-      std::make_shared<ClosableHasher>(make_password_hasher(authkit_test::test_config_policy()));
-  Harness<TestType> h(
-      [](Config& c) {
-        c.password_hash_concurrency = 1;
-        c.password_hash_queue_max = 8;
-        c.password_hash_queue_max_per_client = 8;  // one address: the harness's
-        c.password_hash_queue_timeout = kNeverInThisTest;
-      },
-      closable);
+  const OneHashAtATime queue{.max = 8, .per_client = 8};  // one address: the harness's
+  const auto& closable = queue.closable;
+  Harness<TestType> h(queue, closable);
   REQUIRE(h.service->register_user({"Burst", "burst@example.com", "strong-pass-123"}, h.ctx()));
 
   closable->close();
@@ -119,16 +128,9 @@ CORE_TEST("core: a burst past PASSWORD_HASH_CONCURRENCY waits its turn and is se
 }
 
 CORE_TEST("core: past the queue's length or a client's share, 503 for every hashing operation") {
-  auto closable =
-      std::make_shared<ClosableHasher>(make_password_hasher(authkit_test::test_config_policy()));
-  Harness<TestType> h(
-      [](Config& c) {
-        c.password_hash_concurrency = 1;
-        c.password_hash_queue_max = 2;
-        c.password_hash_queue_max_per_client = 1;
-        c.password_hash_queue_timeout = kNeverInThisTest;
-      },
-      closable);
+  const OneHashAtATime queue{.max = 2, .per_client = 1};
+  const auto& closable = queue.closable;
+  Harness<TestType> h(queue, closable);
   REQUIRE(h.service->register_user({"Queue", "queue@example.com", "strong-pass-123"}, h.ctx()));
   const CreateSessionInput good{"queue@example.com", "strong-pass-123"};
 
