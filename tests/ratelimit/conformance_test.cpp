@@ -24,6 +24,17 @@ using authkit::RateLimitDecision;
 using authkit::RateLimitMode;
 using authkit::test::unique_name_for_test;
 
+namespace {
+
+// The policy's options with an auth bucket of 2 requests a minute: the third is refused.
+authkit::RateLimitPolicyOptions two_auth_requests_a_minute() {
+  authkit::RateLimitPolicyOptions options;
+  options.requests = RateLimit{2, Duration{60000}};
+  return options;
+}
+
+}  // namespace
+
 TEMPLATE_TEST_CASE("limiter: max_hits pass per window, the next hits are rejected", "[ratelimit]",
                    AUTHKIT_TEST_BACKENDS) {
   TestType backend;
@@ -169,8 +180,7 @@ TEMPLATE_TEST_CASE("limiter: 8 threads hitting one key lose no hit", "[ratelimit
 TEMPLATE_TEST_CASE("policy: the auth bucket is keyed by client IP, empty IP is `global`",
                    "[ratelimit][policy]", AUTHKIT_TEST_BACKENDS) {
   TestType backend;
-  authkit::RateLimitPolicyOptions options;
-  options.requests = RateLimit{2, Duration{60000}};
+  const auto options = two_auth_requests_a_minute();
   authkit::RateLimitPolicy policy(backend.limiter, options);
   // Random addresses: the shared Redis keeps `rl:auth:*` keys between cases.
   const std::string ip = unique_name_for_test("203.0.113");
@@ -228,8 +238,7 @@ TEMPLATE_TEST_CASE("policy: failed logins lock one account, keyed by the e-mail'
 TEMPLATE_TEST_CASE("policy: an IPv6 /64 is one key of the auth bucket, IPv4-mapped is IPv4",
                    "[ratelimit][policy]", AUTHKIT_TEST_BACKENDS) {
   TestType backend;
-  authkit::RateLimitPolicyOptions options;
-  options.requests = RateLimit{2, Duration{60000}};
+  const auto options = two_auth_requests_a_minute();
   authkit::RateLimitPolicy policy(backend.limiter, options);
   // A random /64 and IPv4 address: the shared Redis keeps `rl:auth:*` keys between cases.
   std::array<std::uint8_t, 7> r{};
