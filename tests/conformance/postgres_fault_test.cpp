@@ -88,9 +88,7 @@ class OwnPostgres {
 TEST_CASE("postgres: after the server stops and starts again, the next call succeeds",
           "[store][postgres]") {
   OwnPostgres server;
-  authkit::StoreOptions options;
-  options.pool_size = 4;
-  options.connect_timeout = 2s;
+  const authkit::StoreOptions options{.pool_size = 4, .connect_timeout = 2s};
   auto store = open_or_fail(server.url(), options, true);
   auto [user, created] = make_user_session(*store, "restart@test.dev");
   // Fill the pool with several connections, all of which the restart will kill.
@@ -115,8 +113,7 @@ TEST_CASE("postgres: after the server stops and starts again, the next call succ
 
 TEST_CASE("postgres: an unreachable server is SERVICE_UNAVAILABLE at open", "[store][postgres]") {
   const std::string port = services("free_port");  // nothing listens there
-  authkit::StoreOptions options;
-  options.connect_timeout = 2s;
+  const authkit::StoreOptions options{.connect_timeout = 2s};
   auto r = authkit::open_store("postgresql://postgres@127.0.0.1:" + port + "/postgres", options);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kServiceUnavailable);
@@ -167,9 +164,7 @@ class SessionLocker {
 TEST_CASE("postgres: a pool with no free connection fails with SERVICE_UNAVAILABLE in time",
           "[store][postgres]") {
   Postgres backend;
-  authkit::StoreOptions options;
-  options.pool_size = 1;
-  options.acquire_timeout = 200ms;
+  const authkit::StoreOptions options{.pool_size = 1, .acquire_timeout = 200ms};
   auto store = backend.open(options);
   auto [user, created] = make_user_session(*store, "pool@test.dev");
 
@@ -194,8 +189,7 @@ TEST_CASE("postgres: a pool with no free connection fails with SERVICE_UNAVAILAB
 TEST_CASE("postgres: a statement that outlives statement_timeout is SERVICE_UNAVAILABLE",
           "[store][postgres]") {
   Postgres backend;
-  authkit::StoreOptions options;
-  options.statement_timeout = 300ms;
+  const authkit::StoreOptions options{.statement_timeout = 300ms};
   auto store = backend.open(options);
   auto [user, created] = make_user_session(*store, "slow@test.dev");
   SessionLocker locker(backend.url(), created.session.id);

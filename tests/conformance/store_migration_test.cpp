@@ -11,6 +11,22 @@
 using namespace authkit_test;
 using authkit::ErrorCode;
 
+namespace {
+
+// migrate() and pending_migrations() both refuse the database, naming `why` in their
+// diagnostics; the error of migrate().
+authkit::Error refused_naming(authkit::Store& store, const std::string& why) {
+  auto r = store.migrate();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().diagnostic.find(why) != std::string::npos);
+  auto pending = store.pending_migrations();
+  REQUIRE_FALSE(pending.ok());
+  CHECK(pending.error().diagnostic.find(why) != std::string::npos);
+  return r.error();
+}
+
+}  // namespace
+
 STORE_TEST("store: migrate applies every migration once, then is a no-op") {
   TestType backend;
   auto store = backend.open({}, /*migrate=*/false);
@@ -71,13 +87,7 @@ STORE_TEST("store: a migration changed after it was applied is refused") {
   require_ok(
       exec_raw(*store, "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1"),
       "tamper");
-  auto r = store->migrate();
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == ErrorCode::kInternalServerError);
-  CHECK(r.error().diagnostic.find("checksum") != std::string::npos);
-  auto pending = store->pending_migrations();
-  REQUIRE_FALSE(pending.ok());
-  CHECK(pending.error().diagnostic.find("checksum") != std::string::npos);
+  CHECK(refused_naming(*store, "checksum").code == ErrorCode::kInternalServerError);
 }
 
 STORE_TEST("store: a database with a migration unknown to this library is refused") {
@@ -88,12 +98,7 @@ STORE_TEST("store: a database with a migration unknown to this library is refuse
                       "SELECT 9999, 'future', 'x', applied_at FROM schema_migrations "
                       "WHERE version = 1"),
              "insert");
-  auto r = store->migrate();
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().diagnostic.find("9999") != std::string::npos);
-  auto pending = store->pending_migrations();
-  REQUIRE_FALSE(pending.ok());
-  CHECK(pending.error().diagnostic.find("9999") != std::string::npos);
+  refused_naming(*store, "9999");
 }
 
 STORE_TEST("store: the schema itself enforces statuses and cascades (W28)") {
