@@ -18,11 +18,14 @@
 #include "authkit/backends.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/store.hpp"
+#include "store_requests.hpp"
 
 namespace {
 
 using authkit::Duration;
 using authkit::TimePoint;
+using authkit_test::new_token;
+using authkit_test::rotate_request;
 
 const TimePoint kT0{Duration{1'750'000'000'000}};
 constexpr int kSessionsForLookup = 2000;
@@ -40,14 +43,6 @@ std::string postgres_url() {
     if (v != nullptr && *v != '\0') return v;
   }
   return {};
-}
-
-authkit::NewRefreshToken new_token(TimePoint now) {
-  authkit::NewRefreshToken t;
-  t.jti = authkit::crypto::random_uuid_v4();
-  t.token_hash = authkit::crypto::sha256_hex("bench-" + t.jti);
-  t.expires_at = now + std::chrono::hours(24 * 7);
-  return t;
 }
 
 // One store per backend for the whole run, opened and filled on first use.
@@ -122,15 +117,8 @@ void rotate(benchmark::State& state, const std::string& backend) {
   TimePoint now = kT0;
   for (auto _ : state) {
     now += Duration(1);
-    authkit::RotateRequest r;
-    r.session_id = s.id;
-    r.user_id = f.user;
-    r.jti = current.jti;
-    r.token_hash = current.token_hash;
-    r.child = new_token(now);
-    r.client = {"bench/1.0", "127.0.0.1"};
-    r.now = now;
-    auto result = f.store->rotate_refresh_token(r);
+    auto result = f.store->rotate_refresh_token(
+        rotate_request(created->session, current, now, {"bench/1.0", "127.0.0.1"}));
     if (!result || result->outcome != authkit::RotateOutcome::kRotated || !result->child) {
       state.SkipWithError("rotation failed");
       return;

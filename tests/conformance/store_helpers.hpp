@@ -7,6 +7,7 @@
 
 #include "authkit/crypto.hpp"
 #include "authkit/store.hpp"
+#include "store_requests.hpp"
 
 namespace authkit_test {
 
@@ -16,17 +17,6 @@ using authkit::TimePoint;
 
 // A fixed, millisecond-precise start time for the fake clock.
 inline const TimePoint kT0{Duration{1'750'000'000'123}};
-inline constexpr Duration kTokenLifetime = 7 * 24h;
-
-// What the core would store for a refresh token: a fresh jti and the hash of "the token".
-inline authkit::NewRefreshToken new_token(TimePoint now, Duration lifetime = kTokenLifetime) {
-  authkit::NewRefreshToken t;
-  t.jti = authkit::crypto::random_uuid_v4();
-  t.token_hash = authkit::crypto::sha256_hex("refresh-token-" + t.jti);
-  t.expires_at = now + lifetime;
-  return t;
-}
-
 inline authkit::User make_user(authkit::Store& store, const std::string& email,
                                TimePoint now = kT0) {
   auto u = store.create_user({"Test User", email, "$argon2id$v=19$m=65536,t=2,p=1$x$y", now});
@@ -59,22 +49,6 @@ inline UserSession make_user_session(authkit::Store& store, const std::string& e
   auto user = make_user(store, email);
   auto created = make_session(store, user.id);
   return {std::move(user), std::move(created)};
-}
-
-// The request the core builds when `token` of `session` is presented at `now`.
-inline authkit::RotateRequest rotate_request(const authkit::Session& session,
-                                             const authkit::RefreshToken& token, TimePoint now,
-                                             authkit::ClientInfo client = {"agent/2.0",
-                                                                           "10.0.0.2"}) {
-  authkit::RotateRequest r;
-  r.session_id = session.id;
-  r.user_id = session.user_id;
-  r.jti = token.jti;
-  r.token_hash = token.token_hash;
-  r.child = new_token(now);
-  r.client = std::move(client);
-  r.now = now;
-  return r;
 }
 
 template <class T>

@@ -131,8 +131,8 @@ TEST_CASE("hash admission: a waiter runs when a slot is handed to it, in arrival
 
 TEST_CASE("hash admission: a full queue or a client's full share is refused at once",
           "[admission]") {
-  auto clock = std::make_shared<FakeWaitClock>();
-  HashAdmission admission(AdmissionLimits{1, 3, 2, 1000ms}, clock);
+  // On a clock that never moves: no waiter gives up, every refusal here is at once.
+  HashAdmission admission(AdmissionLimits{1, 3, 2, 1000ms}, std::make_shared<FakeWaitClock>());
   auto running = admission.enter("flood");
   REQUIRE(running);
   Caller waiters[3];
