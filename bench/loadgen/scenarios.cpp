@@ -256,16 +256,16 @@ bool scenario_exists(const std::string& name) { return make_scenario(name) != nu
 
 std::unique_ptr<Scenario> make_scenario(const std::string& name) {
   if (name == "session-lifecycle") {
-    return std::make_unique<NewUserScenario>(NewUserSteps{
-        .login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = false});
+    return std::make_unique<NewUserScenario>(
+        NewUserSteps{.login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = false});
   }
   if (name == "refresh-replay") {
     return std::make_unique<NewUserScenario>(
         NewUserSteps{.login = LoginChecks::kStatus, .me = false, .refresh_replay = true});
   }
   if (name == "lifecycle") {
-    return std::make_unique<NewUserScenario>(NewUserSteps{
-        .login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = true});
+    return std::make_unique<NewUserScenario>(
+        NewUserSteps{.login = LoginChecks::kStatusAndTokens, .me = true, .refresh_replay = true});
   }
   if (name == "me") return std::make_unique<MeOnly>();
   if (name == "refresh-chain") return std::make_unique<RefreshChain>();

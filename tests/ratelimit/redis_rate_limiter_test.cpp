@@ -35,7 +35,8 @@ struct SharedRedis {
 
 }  // namespace
 
-TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the window as PTTL", "[ratelimit][redis]") {
+TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the window as PTTL",
+                 "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("pttl");
   const RateLimit limit{5, Duration{45000}};
   auto d = limiter->hit(bucket, "::ffff:127.0.0.1", limit);
@@ -61,8 +62,9 @@ TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the w
   CHECK(raw.integer({"PTTL", key}) <= 30000);
 }
 
-TEST_CASE_METHOD(SharedRedis, "redis: a key left without expiry (the original's W4) gets one on the next hit",
-          "[ratelimit][redis]") {
+TEST_CASE_METHOD(SharedRedis,
+                 "redis: a key left without expiry (the original's W4) gets one on the next hit",
+                 "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("w4");
   const std::string key = "rl:" + bucket + ":10.0.0.9";
   raw.command({"SET", key, "500"});
@@ -78,7 +80,7 @@ TEST_CASE_METHOD(SharedRedis, "redis: a key left without expiry (the original's 
 }
 
 TEST_CASE_METHOD(SharedRedis, "redis: after SCRIPT FLUSH, EVALSHA's NOSCRIPT falls back to EVAL",
-          "[ratelimit][redis]") {
+                 "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("noscript");
   const RateLimit limit{10, Duration{60000}};
   REQUIRE(limiter->hit(bucket, "k", limit));
@@ -94,7 +96,7 @@ TEST_CASE_METHOD(SharedRedis, "redis: after SCRIPT FLUSH, EVALSHA's NOSCRIPT fal
 }
 
 TEST_CASE_METHOD(SharedRedis, "redis: after many hits from 8 threads every rl:* key carries a TTL",
-          "[ratelimit][redis]") {
+                 "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("ttl");
   const RateLimit limit{50, Duration{60000}};
   constexpr int kThreads = 8;
@@ -166,8 +168,8 @@ TEST_CASE("redis: ping answers for a live server and fails for a closed port",
           "[ratelimit][redis]") {
   CHECK(shared_limiter()->ping());
   const int port = authkit::test::free_port();
-  auto closed =
-      RedisRateLimiter::create("redis://:pingsecret@127.0.0.1:" + std::to_string(port), generous_redis_options());
+  auto closed = RedisRateLimiter::create("redis://:pingsecret@127.0.0.1:" + std::to_string(port),
+                                         generous_redis_options());
   REQUIRE(closed);
   auto ping = (*closed)->ping();
   REQUIRE_FALSE(ping);
