@@ -217,8 +217,7 @@ void start_held_batch(Caller& first, ReadCoalescer& coalescer, const Gate& gate,
 }
 
 // A coalescer on the fake clock whose first batch, of the one read `first`, the runner holds at
-// its gate until the test opens it. Tests name its parts: auto& [clock, runner, coalescer,
-// first] = held.
+// its gate until the test opens it. Tests take its parts apart with a structured binding.
 struct HeldFirstBatch {
   HeldFirstBatch(std::size_t max_in_flight, std::chrono::milliseconds patience,
                  std::chrono::milliseconds max_wait, std::int64_t first_value)
