@@ -96,7 +96,7 @@ STORE_TEST("store: a database with a migration unknown to this library is refuse
   CHECK(pending.error().diagnostic.find("9999") != std::string::npos);
 }
 
-STORE_TEST("store: the schema itself enforces statuses and cascades (W28)") {
+STORE_TEST("store: the schema itself enforces statuses and cascades") {
   TestType backend;
   auto store = backend.open();
   auto user = make_user(*store, "schema@test.dev");

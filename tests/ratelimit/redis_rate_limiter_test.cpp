@@ -67,7 +67,8 @@ TEST_CASE("redis: keys are rl:<bucket>:<key> and carry the window as PTTL", "[ra
   CHECK(raw.integer({"PTTL", key}) <= 30000);
 }
 
-TEST_CASE("redis: a key left without expiry (the original's W4) gets one on the next hit",
+// docs/compatibility.md#redis-atomic-window
+TEST_CASE("redis: a key left without expiry (as the original could) gets one on the next hit",
           "[ratelimit][redis]") {
   auto limiter = shared_limiter();
   RawRedis raw(shared_redis_url());
