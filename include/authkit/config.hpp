@@ -1,4 +1,5 @@
-// Config: every setting of spec section 11 as a typed struct, and Config::from_env() to read it.
+// Config: every setting of docs/configuration.md as a typed struct, and Config::from_env() to read
+// it.
 #pragma once
 
 #include <chrono>
@@ -25,7 +26,8 @@ enum class NodeEnv {
   kProduction,
 };
 
-// A duration as the configuration writes it (spec section 11.2): all digits is seconds
+// A duration as the configuration writes it (`ACCESS_TOKEN_EXPIRES_IN` in
+// docs/configuration.md#variables-of-the-original-service): all digits is seconds
 // ("1000" is 1000 s, "0" allowed), otherwise digits and a lower-case unit ms, s, m, h or d
 // ("15m", "7d", "500ms"); leading zeros are fine, nothing else is (no sign, space, fraction or
 // other unit; the caller trims). Parsed once: the same value gives a JWT's `exp` and the stored
@@ -68,7 +70,7 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // differences from the original service). A default-constructed Config holds the defaults, but
 // its two secrets are empty: a usable one comes from from_env() or is filled in by the embedder.
 struct AUTHKIT_API Config {
-  // The original service's variables (spec section 11.1).
+  // The original service's variables (docs/configuration.md#variables-of-the-original-service).
   NodeEnv node_env = NodeEnv::kDevelopment;                       // NODE_ENV
   std::int64_t port = 3000;                                       // PORT
   std::string database_url = "sqlite://authkit.db";               // DATABASE_URL
