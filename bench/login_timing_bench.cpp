@@ -1,4 +1,5 @@
-// Login timing at the default Argon2id cost: unknown e-mail vs wrong password (W2), measured.
+// Login timing at the default Argon2id cost: unknown e-mail vs wrong password, measured
+// (docs/compatibility.md#login-equal-hashing).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>

@@ -22,7 +22,8 @@ void clear(T** out) noexcept {
   if (out) *out = nullptr;
 }
 
-// The principal as spec §15.15 names its fields (not a REST body: the middleware's output).
+// The principal as docs/api.md#behaviour-checklist (item 15) names its fields (not a REST body: the
+// middleware's output).
 std::string principal_json(const Principal& p) {
   return Json{{"userId", p.user_id}, {"sessionId", p.session_id}, {"tokenJti", p.token_jti}}.dump();
 }

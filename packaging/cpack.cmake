@@ -2,7 +2,7 @@
 #   cpack --config <build>/CPackConfig.cmake -B <output dir>     (or `make package`)
 #
 #   component  package          contents
-#   runtime    libauthkit1      libauthkit.so.1 (the soname fixes the package name, DESIGN §9)
+#   runtime    libauthkit1      libauthkit.so.1 (the soname fixes the package name, docs/packaging.md#debian-packages)
 #   dev        libauthkit-dev   headers, libauthkit.so, CMake package, authkit.pc
 #   server     authkit-server   the server, systemd unit, /etc/authkit/authkit.env, migrations
 #   python     python3-authkit  the SWIG module (its install rules come with the bindings)

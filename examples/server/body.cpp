@@ -10,7 +10,8 @@ JsonBody json_body(std::string_view content_type, std::string_view body) {
   JsonBody result;
   const auto semicolon = content_type.find(';');
   if (lower(trim(content_type.substr(0, semicolon))) != "application/json") return result;
-  // Parameters: only charset matters, and only a UTF encoding is accepted (spec §1.4).
+  // Parameters: only charset matters, and only a UTF encoding is accepted
+  // (docs/api.md#request-body).
   std::string_view params =
       semicolon == std::string_view::npos ? std::string_view() : content_type.substr(semicolon + 1);
   while (!params.empty()) {

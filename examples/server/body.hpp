@@ -1,4 +1,5 @@
-// The JSON body rule of spec §1.4, decided by Content-Type (W1).
+// The JSON body rule of docs/api.md#request-body, decided by Content-Type
+// (docs/compatibility.md#body-parser-errors).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// The client's IP address: the socket peer, or X-Forwarded-For within TRUST_PROXY hops (§8.2).
+// The client's IP address: the socket peer, or X-Forwarded-For within TRUST_PROXY hops
+// (docs/api.md#client-ip).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 namespace authkit::server {
 
 // A plain IPv4 or IPv6 address: "::ffff:1.2.3.4" (how a dual-stack socket shows an IPv4 peer)
-// becomes "1.2.3.4" (W24). Returns the input unchanged otherwise.
+// becomes "1.2.3.4" (docs/compatibility.md#plain-client-ip). Returns the input unchanged otherwise.
 std::string plain_ip(std::string_view address);
 
 // True when `text` is a numeric IPv4 or IPv6 address.

@@ -1,4 +1,5 @@
-// Correlation ids: read from x-correlation-id, validated, else freshly generated (W26).
+// Correlation ids: read from x-correlation-id, validated, else freshly generated
+// (docs/compatibility.md#request-log-and-correlation-id).
 #pragma once
 
 #include <string>
@@ -14,7 +15,8 @@ bool is_valid_correlation_id(std::string_view id) noexcept;
 
 // The request's correlation id: the x-correlation-id values joined by ", " (Node's semantics
 // for a repeated header), trimmed; a fresh UUID v4 when that is empty or invalid, so that a
-// client cannot forge log lines or inflate them (W26).
+// client cannot forge log lines or inflate them
+// (docs/compatibility.md#request-log-and-correlation-id).
 std::string correlation_id_from(const std::vector<std::string>& header_values);
 
 }  // namespace authkit::server

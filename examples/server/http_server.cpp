@@ -18,7 +18,8 @@ namespace authkit::server {
 namespace {
 
 // The envelope for a status cpp-httplib set on its own (unknown route, body too large, a
-// request it could not parse): W1, W27.
+// request it could not parse): docs/compatibility.md#body-parser-errors,
+// docs/compatibility.md#framework-defaults.
 Error error_for_status(int status) {
   switch (status) {
     case 400:
@@ -125,7 +126,8 @@ std::optional<Error> HttpServer::refusal_before_body(const httplib::Request& req
     }
   }
   if (!has_body_method(req.method)) return std::nullopt;
-  // Compressed bodies are inflated by httplib without the 1 MiB limit; refuse them (W1).
+  // Compressed bodies are inflated by httplib without the 1 MiB limit; refuse them
+  // (docs/compatibility.md#body-parser-errors).
   const auto encoding = lower(req.get_header_value("Content-Encoding"));
   if (!encoding.empty() && encoding != "identity") {
     return Error(ErrorCode::kUnsupportedMediaType);
@@ -136,7 +138,8 @@ std::optional<Error> HttpServer::refusal_before_body(const httplib::Request& req
 void HttpServer::install_middlewares() {
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     // A fresh state for every routed request, even if a previous one on this thread was never
-    // logged; the correlation id comes first, for every later step (W1).
+    // logged; the correlation id comes first, for every later step
+    // (docs/compatibility.md#body-parser-errors).
     close_request_state();
     request_state(req, config_.trust_proxy);
     // The body has not been read yet: a refusal here leaves it unread, and the edge closes the
@@ -189,7 +192,8 @@ void HttpServer::install_middlewares() {
   server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("x-correlation-id", correlation_id(req));
     res.set_header("X-Content-Type-Options", "nosniff");
-    // httplib adds "Content-Length: 0" to empty responses; a 204 carries none (spec §1.2).
+    // httplib adds "Content-Length: 0" to empty responses; a 204 carries none
+    // (docs/api.md#routing).
     if (res.status == 204) res.headers.erase("Content-Length");
     if (!res.has_header("Cache-Control") &&
         (res.status >= 400 || lower(req.path).starts_with("/v1/auth"))) {
@@ -225,7 +229,8 @@ void HttpServer::log_request(const httplib::Request& req, const httplib::Respons
   if (!state.user_id.empty()) fields.emplace_back("userId", state.user_id);
   if (!state.session_id.empty()) fields.emplace_back("sessionId", state.session_id);
   fields.emplace_back("method", req.method);
-  // req.path never holds the query string: a token or e-mail in it is not logged (W26).
+  // req.path never holds the query string: a token or e-mail in it is not logged
+  // (docs/compatibility.md#request-log-and-correlation-id).
   fields.emplace_back("url", req.path);
   fields.emplace_back("statusCode", std::int64_t{res.status});
   // Whole milliseconds, as the original's Date.now() difference.

@@ -1,4 +1,5 @@
-// HttpServer: cpp-httplib set up as the contract wants (spec §1), with a table of routes.
+// HttpServer: cpp-httplib set up as the contract wants (docs/api.md#http-behaviour), with a table
+// of routes.
 #pragma once
 
 #include <httplib.h>

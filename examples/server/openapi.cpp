@@ -1,4 +1,5 @@
-// OpenAPI 3.1 (W18): component schemas from the library, paths from the route table.
+// OpenAPI 3.1 (docs/compatibility.md#openapi-document): component schemas from the library, paths
+// from the route table.
 #include "openapi.hpp"
 #include "text.hpp"
 

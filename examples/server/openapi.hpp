@@ -10,7 +10,8 @@
 
 namespace authkit::server {
 
-// What the `servers` list is computed from (spec §9.4, with W18's fixes).
+// What the `servers` list is computed from (docs/api.md#openapi, with
+// docs/compatibility.md#openapi-document).
 struct ServerUrlInputs {
   std::string_view forwarded_proto;  // X-Forwarded-Proto ("" when absent)
   std::string_view forwarded_host;   // X-Forwarded-Host

@@ -19,7 +19,7 @@ struct ResponseDoc {
   bool text_body = false;        // text/plain string body (/metrics)
 };
 
-// The OpenAPI description of an operation (spec §9.4).
+// The OpenAPI description of an operation (docs/api.md#openapi).
 struct OperationDoc {
   std::string tag;
   std::string summary;
@@ -34,14 +34,14 @@ using RouteHandler = std::function<void(const httplib::Request&, httplib::Respon
 struct Route {
   std::string method;  // "GET", "POST", "DELETE"
   // The OpenAPI spelling: lower-case, parameters as {name}. Matched case-insensitively, with
-  // one trailing slash tolerated (spec §1.2); HEAD is answered for every GET.
+  // one trailing slash tolerated (docs/api.md#routing); HEAD is answered for every GET.
   std::string path;
   std::optional<OperationDoc> doc;  // nullopt: not in /docs.json (only /docs and its assets)
   RouteHandler handler;
 };
 
-// The regular expression that matches `path` as spec §1.2 says: every letter in either case,
-// each {param} one non-empty segment (captured), and an optional trailing slash.
+// The regular expression that matches `path` as docs/api.md#routing says: every letter in either
+// case, each {param} one non-empty segment (captured), and an optional trailing slash.
 std::string route_pattern(std::string_view path);
 
 }  // namespace authkit::server

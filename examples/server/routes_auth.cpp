@@ -59,7 +59,8 @@ struct Decision {
   bool answered() const { return value.limit >= 0; }
 };
 
-// W5: RateLimit-* on every rate-limited response, Retry-After on a 429.
+// RateLimit-* on every rate-limited response, Retry-After on a 429
+// (docs/compatibility.md#rate-limit-headers).
 void rate_limit_headers(const Decision& decision, httplib::Response& res) {
   if (!decision.answered()) return;
   const auto reset = reset_after_seconds(decision.value);
@@ -203,7 +204,7 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
          res.status = 204;
        }});
 
-  // A protected route: the auth middleware of spec §6, then the operation.
+  // A protected route: the auth middleware (docs/api.md#auth-middleware), then the operation.
   const auto protect = [&server, service](auto operation) {
     return [&server, service, operation](const httplib::Request& req, httplib::Response& res) {
       const auto ctx = context(server, req);

@@ -1,4 +1,4 @@
-// The /v1/auth routes of spec §0: the server translates, the AuthService decides.
+// The /v1/auth routes (docs/api.md#routes): the server translates, the AuthService decides.
 #pragma once
 
 #include <authkit/auth_service.hpp>

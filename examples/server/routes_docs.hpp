@@ -1,4 +1,4 @@
-// /docs.json, /docs and /docs/* (spec §9.4), gated by DOCS_ENABLED.
+// /docs.json, /docs and /docs/* (docs/api.md#openapi), gated by DOCS_ENABLED.
 #pragma once
 
 #include <authkit/config.hpp>

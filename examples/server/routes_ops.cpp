@@ -26,7 +26,7 @@ OperationDoc ops_doc(std::string summary, std::vector<ResponseDoc> responses) {
 void add_operational_routes(HttpServer& server, const Config& config, OperationalHooks hooks) {
   server.add({"GET", "/health", ops_doc("Liveness probe", {{200, "Service is alive", {}, false}}),
               [](const httplib::Request&, httplib::Response& res) {
-                // Liveness needs nothing opened: no dependency is probed (spec §9.1).
+                // Liveness needs nothing opened: no dependency is probed (docs/api.md#health).
                 res.set_content(json::health({system_clock()->now()}), kJson);
               }});
 
@@ -55,7 +55,8 @@ void add_operational_routes(HttpServer& server, const Config& config, Operationa
                   // Whole: get_header_value() would end the value at a NUL byte.
                   const auto header = first_header_value(req, "Authorization").value_or("");
                   const auto token = extract_bearer_token(header);
-                  // Constant time: the scrape token is a secret (W17).
+                  // Constant time: the scrape token is a secret
+                  // (docs/compatibility.md#metrics-constant-time).
                   if (!token || !crypto::constant_time_equal(*token, *config.metrics_auth_token)) {
                     server.send_error(req, res, Error(ErrorCode::kMetricsAuthorizationRequired));
                     return;

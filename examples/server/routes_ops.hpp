@@ -1,4 +1,5 @@
-// /health, /ready and /metrics (spec §9.1-§9.3), behind hooks the AuthService will fill.
+// /health, /ready and /metrics (docs/api.md#operational-endpoints), behind hooks the AuthService
+// will fill.
 #pragma once
 
 #include <authkit/config.hpp>

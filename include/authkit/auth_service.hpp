@@ -41,7 +41,7 @@ struct ServiceDependencies {
   std::shared_ptr<const Clock> clock;               // null: the system clock
 };
 
-// The operations of the REST contract (spec §4–§7) with the contract's error codes and
+// The operations of the REST contract (docs/api.md#operations) with the contract's error codes and
 // statuses, plus libauthkit's deliberate fixes (docs/compatibility.md). The HTTP server, the C
 // ABI and C++ callers all go through it, so every caller gets the same answers.
 //
@@ -73,7 +73,8 @@ class AUTHKIT_API AuthService {
  public:
   // A service over `deps`. Fails with INVALID_CONFIGURATION for a configuration it cannot use
   // (token keys, password policy) or a missing store. Makes one password hash (the dummy that
-  // unknown e-mails are verified against, W2), so it takes as long as one hash.
+  // unknown e-mails are verified against,
+  // docs/compatibility.md#login-equal-hashing), so it takes as long as one hash.
   static Result<std::unique_ptr<AuthService>> create(Config config, ServiceDependencies deps);
 
   // create() with the store of config.database_url (opened, then migrated; with
@@ -87,7 +88,8 @@ class AUTHKIT_API AuthService {
   AuthService& operator=(const AuthService&) = delete;
 
   // POST /v1/auth/register: the new user (201). USER_ALREADY_EXISTS (409) for a taken e-mail,
-  // found before any hashing. Audited as auth.user.registered (W30).
+  // found before any hashing. Audited as auth.user.registered
+  // (docs/compatibility.md#registration-audit).
   Result<User> register_user(const RegisterInput& input, const RequestContext& ctx,
                              RateLimitDecision* rate_limit = nullptr);
   Result<User> register_user_json(std::optional<std::string_view> json_body,
@@ -95,7 +97,8 @@ class AUTHKIT_API AuthService {
                                   RateLimitDecision* rate_limit = nullptr);
 
   // POST /v1/auth/sessions (login): a new session and its tokens. An unknown e-mail and a
-  // wrong password are both INVALID_CREDENTIALS after the same hashing work (W2); a locked
+  // wrong password are both INVALID_CREDENTIALS after the same hashing work
+  // (docs/compatibility.md#login-equal-hashing); a locked
   // account (LOGIN_MAX_FAILURES_PER_ACCOUNT failures in LOGIN_FAILURE_WINDOW_MS) is
   // TOO_MANY_REQUESTS before any hashing. A stored hash of another algorithm or cost is
   // replaced after a successful login.
@@ -105,10 +108,11 @@ class AUTHKIT_API AuthService {
                                          const RequestContext& ctx,
                                          RateLimitDecision* rate_limit = nullptr);
 
-  // POST /v1/auth/tokens/refresh: rotates the presented refresh token (spec §7.3). Replays
-  // compromise the session (REFRESH_TOKEN_REUSED); within REFRESH_REUSE_GRACE_MS of its
+  // POST /v1/auth/tokens/refresh: rotates the presented refresh token (docs/api.md#refresh-steps).
+  // Replays compromise the session (REFRESH_TOKEN_REUSED); within REFRESH_REUSE_GRACE_MS of its
   // rotation a parent whose child is unused gets that same child back with a fresh access
-  // token. An expired token or session is REFRESH_TOKEN_EXPIRED (W14).
+  // token. An expired token or session is REFRESH_TOKEN_EXPIRED
+  // (docs/compatibility.md#refresh-token-expired).
   Result<AuthResult> refresh(const RefreshTokenInput& input, const RequestContext& ctx,
                              RateLimitDecision* rate_limit = nullptr);
   Result<AuthResult> refresh_json(std::optional<std::string_view> json_body,
@@ -116,15 +120,16 @@ class AUTHKIT_API AuthService {
                                   RateLimitDecision* rate_limit = nullptr);
 
   // POST /v1/auth/sessions/current/revoke (logout, 204): revokes the refresh token's session
-  // (spec §7.4). Logging out of a session that already ended succeeds again (W12).
+  // (docs/api.md#logout-steps). Logging out of a session that already ended succeeds again
+  // (docs/compatibility.md#logout-ended-session).
   Result<void> revoke_current(const RefreshTokenInput& input, const RequestContext& ctx,
                               RateLimitDecision* rate_limit = nullptr);
   Result<void> revoke_current_json(std::optional<std::string_view> json_body,
                                    const RequestContext& ctx,
                                    RateLimitDecision* rate_limit = nullptr);
 
-  // The auth middleware (spec §6): the principal of an `Authorization` header value (empty:
-  // absent). AUTHORIZATION_REQUIRED, INVALID_AUTHORIZATION_HEADER, INVALID_TOKEN,
+  // The auth middleware (docs/api.md#auth-middleware): the principal of an `Authorization` header
+  // value (empty: absent). AUTHORIZATION_REQUIRED, INVALID_AUTHORIZATION_HEADER, INVALID_TOKEN,
   // SESSION_NOT_FOUND (401) or SESSION_NOT_ACTIVE (also for a session past SESSION_MAX_AGE).
   // A value holding any byte other than visible ASCII, SP and HTAB (a NUL, a control byte, DEL,
   // UTF-8) is INVALID_TOKEN before any other check (docs/compatibility.md#authorization-bytes).
@@ -147,19 +152,21 @@ class AUTHKIT_API AuthService {
   // that is not a UUID, SESSION_NOT_FOUND with status 404 for a session the user does not have.
   Result<void> revoke_session(const Principal& principal, std::string_view session_id,
                               const RequestContext& ctx);
-  // DELETE /v1/auth/sessions (204): how many sessions it actually revoked (W9).
+  // DELETE /v1/auth/sessions (204): how many sessions it actually revoked
+  // (docs/compatibility.md#atomic-revocations).
   Result<std::int64_t> revoke_all_sessions(const Principal& principal, const RequestContext& ctx);
 
-  // Deletes sessions and tokens that ended more than PURGE_RETENTION ago (W21).
+  // Deletes sessions and tokens that ended more than PURGE_RETENTION ago
+  // (docs/compatibility.md#session-max-age).
   Result<PurgeResult> purge();
 
-  // GET /health and GET /ready (spec §9.1, §9.2). A failing readiness probe is counted in
-  // auth_api_readiness_failures_total{dependency}.
+  // GET /health and GET /ready (docs/api.md#health, docs/api.md#ready). A failing readiness probe
+  // is counted in auth_api_readiness_failures_total{dependency}.
   HealthReport health();
   ReadinessReport ready();
 
-  // The registry every metric of the service is in (spec §9.3 and libauthkit's own), for the
-  // server to feed auth_api_http_request_duration_seconds and to render.
+  // The registry every metric of the service is in (docs/api.md#metrics and libauthkit's own), for
+  // the server to feed auth_api_http_request_duration_seconds and to render.
   MetricsRegistry& metrics() noexcept;
   // Refreshes the metrics published from other components (the rate limiter's fallback
   // count) and renders the registry in Prometheus text format 0.0.4.

@@ -14,14 +14,15 @@ inline namespace v1 {
 
 // What every operation is told about the request it serves.
 struct RequestContext {
-  // User agent and client IP (contract §8.2), kept on the session; the IP keys the `auth`
+  // User agent and client IP (docs/api.md#client-ip), kept on the session; the IP keys the `auth`
   // rate-limit bucket (empty or absent: the shared key "global", as the original).
   ClientInfo client;
   // Copied into audit events and log lines; empty when the caller has none.
   std::string correlation_id;
 };
 
-// Who an access token speaks for, once its session was found ACTIVE (contract §6 step 6).
+// Who an access token speaks for, once its session was found ACTIVE (docs/api.md#auth-middleware,
+// step 6).
 struct Principal {
   UserId user_id = 0;
   std::string session_id;  // the token's `sid`
@@ -35,7 +36,7 @@ struct SessionInfo {
   bool current = false;
 };
 
-// The AuthResponse of login and refresh (contract §3): both tokens, the user, the session
+// The AuthResponse of login and refresh (docs/api.md#resources): both tokens, the user, the session
 // (current = true).
 struct AuthResult {
   std::string access_token;
@@ -50,7 +51,7 @@ struct MeResult {
   SessionInfo session;
 };
 
-// A dependency's state in a readiness report (contract §9.2).
+// A dependency's state in a readiness report (docs/api.md#ready).
 enum class DependencyState {
   kUp,
   kDown,

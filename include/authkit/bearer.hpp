@@ -1,4 +1,5 @@
-// extract_bearer_token: the Authorization-header rule of contract §6 step 2 (also for /metrics).
+// extract_bearer_token: the Authorization-header rule of docs/api.md#bearer-extraction
+// (also for /metrics).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// Config: every setting of spec section 11 as a typed struct, and Config::from_env() to read it.
+// Config: every setting of docs/configuration.md as a typed struct, and Config::from_env() to read
+// it.
 #pragma once
 
 #include <chrono>
@@ -25,12 +26,14 @@ enum class NodeEnv {
   kProduction,
 };
 
-// A duration as the configuration writes it (spec section 11.2): all digits is seconds
+// A duration as the configuration writes it (`ACCESS_TOKEN_EXPIRES_IN` in
+// docs/configuration.md#variables-of-the-original-service): all digits is seconds
 // ("1000" is 1000 s, "0" allowed), otherwise digits and a lower-case unit ms, s, m, h or d
 // ("15m", "7d", "500ms"); leading zeros are fine, nothing else is (no sign, space, fraction or
 // other unit; the caller trims). Parsed once: the same value gives a JWT's `exp` and the stored
-// expiry (W13). Fails with INVALID_CONFIGURATION, the reason in `message`, for another shape or
-// for more than 2^53 - 1 milliseconds (the largest integer a JavaScript client holds exactly).
+// expiry (docs/compatibility.md#one-parsed-lifetime). Fails with INVALID_CONFIGURATION, the reason
+// in `message`, for another shape or for more than 2^53 - 1 milliseconds (the largest integer a
+// JavaScript client holds exactly).
 AUTHKIT_API Result<Duration> parse_duration(std::string_view text);
 
 // The parts of a REDIS_URL.
@@ -67,7 +70,7 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // differences from the original service). A default-constructed Config holds the defaults, but
 // its two secrets are empty: a usable one comes from from_env() or is filled in by the embedder.
 struct AUTHKIT_API Config {
-  // The original service's variables (spec section 11.1).
+  // The original service's variables (docs/configuration.md#variables-of-the-original-service).
   NodeEnv node_env = NodeEnv::kDevelopment;                       // NODE_ENV
   std::int64_t port = 3000;                                       // PORT
   std::string database_url = "sqlite://authkit.db";               // DATABASE_URL
@@ -113,11 +116,13 @@ struct AUTHKIT_API Config {
   std::optional<std::size_t> password_hash_queue_max;
   std::size_t password_hash_queue_max_per_client = 0;
   Duration password_hash_queue_timeout = std::chrono::seconds(10);
-  // SESSION_MAX_AGE: absolute session lifetime, whatever its tokens say (W21); 0 is none.
+  // SESSION_MAX_AGE: absolute session lifetime, whatever its tokens say
+  // (docs/compatibility.md#session-max-age); 0 is none.
   Duration session_max_age = std::chrono::days(30);
-  // REFRESH_REUSE_GRACE_MS: DESIGN §4 reuse grace; 0 is strict, as the original.
+  // REFRESH_REUSE_GRACE_MS: reuse grace (docs/compatibility.md#refresh-reuse-grace); 0 is strict,
+  // as the original.
   Duration refresh_reuse_grace{0};
-  bool audit_log_emails = false;  // AUDIT_LOG_EMAILS: e-mails in failed-login audit events (W26)
+  bool audit_log_emails = false;  // AUDIT_LOG_EMAILS: e-mails in failed-login audit events
   std::int64_t login_max_failures_per_account = 10;          // LOGIN_MAX_FAILURES_PER_ACCOUNT
   Duration login_failure_window = std::chrono::minutes(15);  // LOGIN_FAILURE_WINDOW_MS
   // RATE_LIMIT_IPV6_PREFIX: IPv6 clients share the request bucket of their /N network; 1..128.

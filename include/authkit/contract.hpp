@@ -29,7 +29,8 @@ inline namespace v1 {
 //
 // All functions are thread-safe (they keep no state) and throw nothing but std::bad_alloc.
 
-// Limits libauthkit adds to the original's rules (spec §16 W19, W20; docs/compatibility.md).
+// Limits libauthkit adds to the original's rules (docs/compatibility.md#password-max-length,
+// docs/compatibility.md#input-max-lengths).
 inline constexpr std::size_t kMaxNameLength = 100;
 inline constexpr std::size_t kMaxEmailLength = 254;
 inline constexpr std::size_t kMaxRegisterPasswordLength = 128;  // the contract's own rule
@@ -62,7 +63,8 @@ struct RefreshTokenInput {
 // The text must be UTF-8 JSON whose top level is an object (an array is reported as the
 // contract does); an empty text counts as {}, a leading UTF-8 BOM is skipped, duplicate member
 // names keep the last value, unknown members are ignored. Malformed JSON gives one detail at
-// path "body" (libauthkit's deliberate fix W1; the original answered an HTML 500).
+// path "body" (libauthkit's deliberate fix, docs/compatibility.md#malformed-json; the original
+// answered an HTML 500).
 AUTHKIT_API Result<RegisterInput> parse_register_input(std::optional<std::string_view> json_body);
 AUTHKIT_API Result<CreateSessionInput> parse_create_session_input(
     std::optional<std::string_view> json_body);

@@ -1,4 +1,5 @@
-// The JSON shapes of the REST contract (spec §1.5, §3, §9): one serialiser for server and C ABI.
+// The JSON shapes of the REST contract (docs/api.md#resources, docs/api.md#error-envelope,
+// docs/api.md#operational-endpoints): one serialiser for server and C ABI.
 #pragma once
 
 #include <string>

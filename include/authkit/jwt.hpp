@@ -35,7 +35,8 @@ struct Claims {
 };
 
 // Why a token was refused. Every rejection is INVALID_TOKEN to a client; the reason is for the
-// caller's decisions (an expired refresh token is REFRESH_TOKEN_EXPIRED, W14) and for logs.
+// caller's decisions (an expired refresh token is REFRESH_TOKEN_EXPIRED,
+// docs/compatibility.md#refresh-token-expired) and for logs.
 enum class TokenRejection {
   kTooLarge,              // over 8 KiB
   kMalformed,             // not three base64url segments of JSON objects, duplicate members...

@@ -12,13 +12,13 @@
 namespace authkit {
 inline namespace v1 {
 
-// Integer user ids from a sequence, as the original's (contract §13).
+// Integer user ids from a sequence, as the original's (docs/api.md#identities).
 using UserId = std::int64_t;
 
-// Session states (contract §7.1): transitions only ever start from kActive.
+// Session states (docs/api.md#states): transitions only ever start from kActive.
 enum class SessionStatus { kActive, kRevoked, kCompromised };
 
-// Refresh-token states (contract §7.1).
+// Refresh-token states (docs/api.md#states).
 enum class RefreshTokenStatus { kActive, kUsed, kRevoked, kReused };
 
 // "ACTIVE", "REVOKED", ... : the spelling stored in the database and shown by the contract.
@@ -28,7 +28,7 @@ AUTHKIT_API std::optional<SessionStatus> session_status_from_string(std::string_
 AUTHKIT_API std::optional<RefreshTokenStatus> refresh_token_status_from_string(
     std::string_view s) noexcept;
 
-// The revokeReason strings of contract §7.5 (a compromised session has none).
+// The revokeReason strings of docs/api.md#revoke-reasons (a compromised session has none).
 namespace revoke_reason {
 inline constexpr std::string_view kUserRevokedCurrentSession = "USER_REVOKED_CURRENT_SESSION";
 inline constexpr std::string_view kUserRevokedSession = "USER_REVOKED_SESSION";
@@ -56,12 +56,14 @@ struct Session {
   SessionStatus status = SessionStatus::kActive;
   TimePoint created_at{};
   TimePoint updated_at{};
-  // The device the session was created from; never overwritten (W23).
+  // The device the session was created from; never overwritten
+  // (docs/compatibility.md#session-created-from).
   ClientInfo created_from;
   // The latest activity: set at creation and on each refresh.
   std::optional<TimePoint> last_seen_at;
   ClientInfo last_seen_from;
-  // Absolute end of the session, whatever its tokens say (W21); nullopt: none.
+  // Absolute end of the session, whatever its tokens say (docs/compatibility.md#session-max-age);
+  // nullopt: none.
   std::optional<TimePoint> expires_at;
   std::optional<TimePoint> revoked_at;
   std::optional<std::string> revoke_reason;

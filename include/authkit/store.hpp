@@ -20,7 +20,7 @@ inline namespace v1 {
 
 struct NewUser {
   std::string name;
-  std::string email;  // already normalised (trim + lower-case, contract §13)
+  std::string email;  // already normalised (trim + lower-case, docs/api.md#identities)
   std::string password_hash;
   TimePoint now{};  // created_at and updated_at
 };
@@ -56,7 +56,8 @@ struct RotateRequest {
   NewRefreshToken child;   // the replacement, already signed by the caller
   ClientInfo client;       // this request's device: the session's latest activity
   TimePoint now{};
-  // DESIGN §4 reuse grace: 0 is strict (the original's behaviour).
+  // Reuse grace (docs/compatibility.md#refresh-reuse-grace): 0 is strict (the original's
+  // behaviour).
   Duration reuse_grace{0};
 };
 
@@ -170,7 +171,8 @@ class AUTHKIT_API Store {
   virtual Result<void> update_password_hash(UserId id, std::string_view password_hash,
                                             TimePoint now) = 0;
 
-  // The session and its first refresh token, together or not at all (W8).
+  // The session and its first refresh token, together or not at all
+  // (docs/compatibility.md#atomic-login).
   virtual Result<CreatedSession> create_session(const NewSession& session) = 0;
   virtual Result<std::optional<Session>> find_session(std::string_view session_id) = 0;
   // The session and its user in one round trip (the bearer check of a protected request).
@@ -186,11 +188,13 @@ class AUTHKIT_API Store {
   // Every token of the session, oldest first (inspection, tests, import checks).
   virtual Result<std::vector<RefreshToken>> list_refresh_tokens(std::string_view session_id) = 0;
 
-  // The whole refresh step of contract §7.3 in one transaction, preconditions included (W10).
+  // The whole refresh step of docs/api.md#refresh-steps in one transaction, preconditions
+  // included (docs/compatibility.md#atomic-refresh).
   virtual Result<RotateResult> rotate_refresh_token(const RotateRequest& request) = 0;
   // Session ACTIVE → COMPROMISED (compromised_at), token `token_id` ACTIVE|USED → REUSED, every
-  // ACTIVE token of the session → REVOKED; one transaction (W7). Conditional: on a session that
-  // is no longer ACTIVE it changes only what is still ACTIVE.
+  // ACTIVE token of the session → REVOKED; one transaction
+  // (docs/compatibility.md#atomic-compromise). Conditional: on a session that is no longer ACTIVE
+  // it changes only what is still ACTIVE.
   virtual Result<CompromiseResult> compromise_session(std::string_view session_id,
                                                       std::string_view token_id, TimePoint now) = 0;
   // DELETE /v1/auth/sessions/:id: an ACTIVE session of the user → REVOKED (USER_REVOKED_SESSION)
@@ -198,15 +202,17 @@ class AUTHKIT_API Store {
   // had already ended. kSessionNotFound (status 404) when the user has no such session.
   virtual Result<bool> revoke_session(UserId user_id, std::string_view session_id,
                                       TimePoint now) = 0;
-  // Logout (contract §7.4) in one transaction.
+  // Logout (docs/api.md#logout-steps) in one transaction.
   virtual Result<RevokeByTokenResult> revoke_session_by_token(
       const RevokeByTokenRequest& request) = 0;
   // Every ACTIVE session of the user → REVOKED (USER_REVOKED_ALL_SESSIONS) with their ACTIVE
-  // tokens, in one transaction; returns how many sessions it actually revoked (W9).
+  // tokens, in one transaction; returns how many sessions it actually revoked
+  // (docs/compatibility.md#atomic-revocations).
   virtual Result<std::int64_t> revoke_all_sessions(UserId user_id, TimePoint now) = 0;
 
-  // Deletes what ended before now - retention (W21): sessions REVOKED/COMPROMISED or past their
-  // expires_at, ACTIVE sessions none of whose tokens is still valid, and expired tokens.
+  // Deletes what ended before now - retention (docs/compatibility.md#session-max-age): sessions
+  // REVOKED/COMPROMISED or past their expires_at, ACTIVE sessions none of whose tokens is still
+  // valid, and expired tokens.
   virtual Result<PurgeResult> purge(TimePoint now, Duration retention) = 0;
 };
 

@@ -11,6 +11,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/migrations/
 install(FILES ${PROJECT_SOURCE_DIR}/README.md
               ${PROJECT_SOURCE_DIR}/docs/configuration.md
               ${PROJECT_SOURCE_DIR}/docs/server.md
+              ${PROJECT_SOURCE_DIR}/docs/api.md
               ${PROJECT_SOURCE_DIR}/docs/compatibility.md
               ${PROJECT_SOURCE_DIR}/docs/rate-limiting.md
               ${PROJECT_SOURCE_DIR}/docs/packaging.md

@@ -72,7 +72,8 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceD
     auto state = std::make_unique<detail::ServiceState>(std::move(config), std::move(deps),
                                                         std::move(*codec));
     // One hash at the current policy, of a password nobody knows, so that an unknown e-mail
-    // is verified at the same cost as a known one (W2). Also proves the policy usable now.
+    // is verified at the same cost as a known one
+    // (docs/compatibility.md#login-equal-hashing). Also proves the policy usable now.
     auto dummy = state->hasher->hash("dummy:" + crypto::random_uuid_v4());
     if (!dummy) return std::move(dummy).error();
     state->dummy_hash = std::move(*dummy);

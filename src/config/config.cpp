@@ -371,7 +371,8 @@ void check_token_keys(Reader& reader, Config& config) {
                               algorithm == "HS256" ? "" : algorithm);
   auto refresh = reader.secret("REFRESH_TOKEN_SECRET", true, 32, "");
   if (access && refresh && !refresh->empty() && crypto::constant_time_equal(*access, *refresh)) {
-    // W16: the original accepts identical secrets; only `typ` would then tell the kinds apart.
+    // The original accepts identical secrets (docs/compatibility.md#distinct-secrets); only `typ`
+    // would then tell the kinds apart.
     reader.issue("REFRESH_TOKEN_SECRET",
                  "REFRESH_TOKEN_SECRET must differ from ACCESS_TOKEN_SECRET", kCrossFieldOrder);
   }

@@ -1,4 +1,5 @@
-// parse_duration: the configuration's duration strings (spec section 11.2), parsed once.
+// parse_duration: the configuration's duration strings (`ACCESS_TOKEN_EXPIRES_IN` in
+// docs/configuration.md#variables-of-the-original-service), parsed once.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -1,4 +1,5 @@
-// The regular expressions of the contract, as the JSON Schema documents them (spec §2.2, §9.4).
+// The regular expressions of the contract, as the JSON Schema documents them
+// (docs/api.md#patterns).
 #pragma once
 
 #include <string_view>

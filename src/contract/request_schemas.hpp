@@ -1,4 +1,4 @@
-// The four request schemas of the contract (spec §2.1), each field declared once.
+// The four request schemas of the contract (docs/api.md#request-schemas), each field declared once.
 #pragma once
 
 #include <array>
@@ -8,7 +8,8 @@
 
 namespace authkit::detail {
 
-// The contract's rules and messages plus libauthkit's limits (spec §16 W19, W20); these
+// The contract's rules and messages plus libauthkit's limits
+// (docs/compatibility.md#password-max-length, docs/compatibility.md#input-max-lengths); these
 // declarations drive validation and the JSON Schema alike.
 
 inline constexpr StringField kNameField{
@@ -48,7 +49,8 @@ inline constexpr StringField kRegisterPasswordField{
     .utf8_message = "password must be valid UTF-8",
 };
 
-// Login keeps the original's minimum; the maximum only bounds the hashing work (W19).
+// Login keeps the original's minimum; the maximum only bounds the hashing work
+// (docs/compatibility.md#password-max-length).
 inline constexpr StringField kLoginPasswordField{
     .property = "password",
     .trim = false,

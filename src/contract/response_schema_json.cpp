@@ -1,4 +1,5 @@
-// The response schemas of the contract (spec §3 resources, §1.5 envelope) as §9.4 documents them.
+// The response schemas of the contract (docs/api.md#resources, docs/api.md#error-envelope) as
+// the OpenAPI document has them (docs/api.md#openapi).
 #include "contract/patterns.hpp"
 #include "contract/schema_json.hpp"
 

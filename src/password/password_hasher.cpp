@@ -72,7 +72,8 @@ class GatedPasswordHasher final : public PasswordHasher {
   Result<std::string> hash(std::string_view password) override {
     if (policy_problem_) return *policy_problem_;
     if (policy_.algorithm == PasswordAlgorithm::kBcrypt) {
-      // bcrypt would silently hash only a prefix of these (W19): refuse rather than weaken.
+      // bcrypt would silently hash only a prefix of these
+      // (docs/compatibility.md#password-max-length): refuse rather than weaken.
       if (password.size() > kBcryptMaxPasswordBytes) {
         return bcrypt_password_refused("password must have at most 72 bytes");
       }

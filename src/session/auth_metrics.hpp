@@ -11,8 +11,8 @@
 
 namespace authkit::detail {
 
-// The original's five counters (spec §9.3: names, HELP, labels, order) so existing dashboards
-// keep working, then libauthkit's own. Thread-safe.
+// The original's five counters (docs/api.md#metrics: names, HELP, labels, order) so existing
+// dashboards keep working, then libauthkit's own. Thread-safe.
 class AuthMetrics {
  public:
   explicit AuthMetrics(MetricsRegistry& registry);

@@ -1,4 +1,5 @@
-// The auth middleware (contract §6): bearer token → principal, session state checked each time.
+// The auth middleware (docs/api.md#auth-middleware): bearer token → principal, session state
+// checked each time.
 #include <utility>
 
 #include "authkit/bearer.hpp"
@@ -28,7 +29,7 @@ bool is_clean_authorization(std::string_view value) noexcept {
   return true;
 }
 
-// The token's own checks (contract §6 steps 3–4), before any store read.
+// The token's own checks (docs/api.md#auth-middleware, steps 3–4), before any store read.
 Result<Principal> verify_access_token(ServiceState& state, std::string_view access_token,
                                       TimePoint now) {
   auto verified = state.codec.verify(access_token, TokenType::kAccess, to_unix_seconds(now));
@@ -44,7 +45,8 @@ Result<void> check_session(const Session* session, const Principal& principal, T
     return Error(ErrorCode::kSessionNotFound);
   }
   if (session->status != SessionStatus::kActive) return Error(ErrorCode::kSessionNotActive);
-  // Past SESSION_MAX_AGE a session has ended whatever its status column says (W21).
+  // Past SESSION_MAX_AGE a session has ended whatever its status column says
+  // (docs/compatibility.md#session-max-age).
   if (session->expires_at && *session->expires_at <= now) {
     return Error(ErrorCode::kSessionNotActive, "session expired");
   }

@@ -1,4 +1,5 @@
-// extract_bearer_token: the original's hand-written Authorization parsing (contract §6 step 2).
+// extract_bearer_token: the original's hand-written Authorization parsing
+// (docs/api.md#bearer-extraction).
 #include "authkit/bearer.hpp"
 
 #include "base/text.hpp"

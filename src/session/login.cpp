@@ -1,6 +1,6 @@
-// Login (contract §4.2): per-account throttling, the hashing queue, equal hashing work for
-// unknown e-mails (W2), rehash of outdated hashes, and the session created with its first token
-// at once (W8).
+// Login (docs/api.md#login): per-account throttling, the hashing queue, equal hashing work for
+// unknown e-mails (docs/compatibility.md#login-equal-hashing), rehash of outdated hashes, and the
+// session created with its first token at once (docs/compatibility.md#atomic-login).
 #include <utility>
 
 #include "authkit/crypto.hpp"
@@ -19,7 +19,8 @@ Error invalid_credentials(ServiceState& state, const RequestContext& ctx, std::s
   }
   state.metrics.login_attempt("invalid_credentials");
   LogFields fields;
-  // E-mail addresses are personal data: only when the operator asked for them (W26).
+  // E-mail addresses are personal data: only when the operator asked for them
+  // (docs/compatibility.md#audit-email-opt-in).
   if (state.config.audit_log_emails) fields.emplace_back("email", std::string(email));
   if (user_id) fields.emplace_back("userId", std::int64_t{*user_id});
   state.audit_event("auth.login.failed", ctx, std::move(fields));

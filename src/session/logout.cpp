@@ -1,4 +1,5 @@
-// Logout (contract §7.4) in one store transaction; a second logout is not a replay (W12).
+// Logout (docs/api.md#logout-steps) in one store transaction; a second logout is not a replay
+// (docs/compatibility.md#logout-ended-session).
 #include <utility>
 
 #include "authkit/crypto.hpp"
@@ -32,8 +33,9 @@ Result<void> logout(ServiceState& state, const RefreshTokenInput& input,
       return Error(ErrorCode::kInvalidRefreshToken);
     case RevokeByTokenOutcome::kTokenNotActive:
       // The session already ended (revoked by a first logout or elsewhere, or compromised) and
-      // the token is the one we issued: the caller wants it ended, and it is (W12). A used
-      // token of a still ACTIVE session is a replay, as in the original.
+      // the token is the one we issued: the caller wants it ended, and it is
+      // (docs/compatibility.md#logout-ended-session). A used token of a still ACTIVE session is a
+      // replay, as in the original.
       if (revoked->session && revoked->session->status != SessionStatus::kActive &&
           crypto::constant_time_equal(revoked->token->token_hash, hash)) {
         state.audit_event("auth.session.revoked_current", ctx, revoked_fields);

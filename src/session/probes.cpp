@@ -1,4 +1,4 @@
-// Readiness (contract §9.2): the database first, then Redis when one is configured.
+// Readiness (docs/api.md#ready): the database first, then Redis when one is configured.
 #include "session/service_state.hpp"
 
 namespace authkit::detail {

@@ -1,5 +1,6 @@
-// Refresh (contract §7.3): one atomic rotation in the store, replays compromise the session,
-// and the reuse grace of DESIGN §4 answers with the same child token.
+// Refresh (docs/api.md#refresh-steps): one atomic rotation in the store, replays compromise the
+// session, and the reuse grace (docs/compatibility.md#refresh-reuse-grace) answers with the same
+// child token.
 #include <utility>
 
 #include "authkit/crypto.hpp"
@@ -36,8 +37,8 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
   const std::int64_t now_s = to_unix_seconds(now);
   auto verified = state.codec.verify(input.refresh_token, TokenType::kRefresh, now_s);
   if (!verified) {
-    // An expired but otherwise valid token says so (W14); every other failure is INVALID_TOKEN
-    // and, as in the original, no refresh outcome.
+    // An expired but otherwise valid token says so (docs/compatibility.md#refresh-token-expired);
+    // every other failure is INVALID_TOKEN and, as in the original, no refresh outcome.
     if (verified.error() == TokenRejection::kExpired) {
       return refresh_failure(state, ErrorCode::kRefreshTokenExpired, "expired");
     }

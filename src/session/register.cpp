@@ -1,4 +1,5 @@
-// Registration (contract §4.1): unique e-mail checked before hashing, the user audited (W30).
+// Registration (docs/api.md#register): unique e-mail checked before hashing, the user audited
+// (docs/compatibility.md#registration-audit).
 #include <utility>
 
 #include "session/service_state.hpp"
@@ -11,7 +12,7 @@ Result<User> register_user(ServiceState& state, const RegisterInput& input,
   auto existing = state.store->find_user_by_email(email);
   if (!existing) return std::move(existing).error();
   // A taken e-mail costs no hashing work (as the original); the insert below still maps a
-  // concurrent duplicate to 409 (W3).
+  // concurrent duplicate to 409 (docs/compatibility.md#concurrent-registration).
   if (*existing) return Error(ErrorCode::kUserAlreadyExists);
 
   auto ticket = admit_hashing(state, ctx);

@@ -1,4 +1,5 @@
-// The contract's JSON resources and envelopes (spec §1.5, §3, §9), compact and key-ordered.
+// The contract's JSON resources and envelopes (docs/api.md#resources, docs/api.md#error-envelope,
+// docs/api.md#operational-endpoints), compact and key-ordered.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -108,7 +109,7 @@ std::string error_envelope(const Error& error, std::string_view correlation_id) 
   Json body = Json::object();
   body["code"] = std::string(to_string(error.code));
   body["message"] = error.message;
-  // Omitted, not null or [], when there is nothing to list (contract §1.5).
+  // Omitted, not null or [], when there is nothing to list (docs/api.md#error-envelope).
   if (!error.details.empty()) {
     Json details = Json::array();
     for (const auto& d : error.details) {

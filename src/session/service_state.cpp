@@ -142,7 +142,7 @@ Error compromise(ServiceState& state, std::string_view session_id, std::string_v
                  const RequestContext& ctx) {
   auto done = state.store->compromise_session(session_id, token_id, state.now());
   if (!done) return std::move(done).error();
-  // Reported on every call, even when the session had already ended (spec §7.2).
+  // Reported on every call, even when the session had already ended (docs/api.md#compromise).
   state.metrics.refresh_attempt("replay_detected");
   state.metrics.replay_detected();
   state.audit_event("auth.refresh.reuse_detected", ctx,

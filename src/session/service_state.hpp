@@ -29,7 +29,8 @@ struct ServiceState {
   RateLimitPolicy policy;
   AuthMetrics metrics;
   // A hash of a random password made with the hasher's policy at creation: unknown e-mails are
-  // verified against it so that they cost what a wrong password costs (W2).
+  // verified against it so that they cost what a wrong password costs
+  // (docs/compatibility.md#login-equal-hashing).
   std::string dummy_hash;
   // Every hash and verification the operations make waits its turn here, keyed by the client
   // address: the AuthService, not the PasswordHasher, owns the queue, because only it knows the
@@ -45,7 +46,7 @@ struct ServiceState {
            LogFields fields) const;
 };
 
-// Counts one hit on the `auth` bucket of the client IP (contract §8.1). Refused →
+// Counts one hit on the `auth` bucket of the client IP (docs/api.md#rate-limit-policy). Refused →
 // TOO_MANY_REQUESTS and auth_api_rate_limit_hits_total{bucket,mode} + 1.
 Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
                                 RateLimitDecision* out);
@@ -68,7 +69,8 @@ Result<HashAdmission::Ticket> admit_hashing(ServiceState& state, const RequestCo
 std::optional<UserId> parse_user_id(std::string_view subject) noexcept;
 
 // Whole seconds of a configured lifetime, rounded up so that a sub-second lifetime ("500ms")
-// still gives a token that is valid for a moment (W13: one parsed value for exp and the row).
+// still gives a token that is valid for a moment (one parsed value for exp and the row:
+// docs/compatibility.md#one-parsed-lifetime).
 std::int64_t lifetime_seconds(Duration lifetime) noexcept;
 
 // The refresh claims of session `session_id`, user `user_id`, issued at `iat` (seconds).
@@ -99,8 +101,8 @@ Result<std::int64_t> revoke_all_sessions(ServiceState& state, const Principal& p
                                          const RequestContext& ctx);
 ReadinessReport ready(ServiceState& state);
 
-// Marks the session COMPROMISED after a replay of `token_id` (spec §7.2) and reports it:
-// refresh outcome replay_detected, a replay detection, auth.refresh.reuse_detected. Returns
+// Marks the session COMPROMISED after a replay of `token_id` (docs/api.md#compromise) and reports
+// it: refresh outcome replay_detected, a replay detection, auth.refresh.reuse_detected. Returns
 // REFRESH_TOKEN_REUSED, or the store's error.
 Error compromise(ServiceState& state, std::string_view session_id, std::string_view token_id,
                  const RequestContext& ctx);

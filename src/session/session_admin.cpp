@@ -12,7 +12,8 @@ Result<void> revoke_session(ServiceState& state, const Principal& principal,
   auto revoked = state.store->revoke_session(principal.user_id, *valid, state.now());
   if (!revoked) {
     Error error = std::move(revoked).error();
-    // The bearer check's SESSION_NOT_FOUND is 401; this one is the route's 404 (contract §4.7).
+    // The bearer check's SESSION_NOT_FOUND is 401; this one is the route's 404
+    // (docs/api.md#revoke-session).
     if (error.code == ErrorCode::kSessionNotFound) return std::move(error).with_status(404);
     return error;
   }
@@ -26,7 +27,8 @@ Result<std::int64_t> revoke_all_sessions(ServiceState& state, const Principal& p
                                          const RequestContext& ctx) {
   auto count = state.store->revoke_all_sessions(principal.user_id, state.now());
   if (!count) return std::move(count).error();
-  // The sessions this call revoked, not every listed one (W9).
+  // The sessions this call revoked, not every listed one
+  // (docs/compatibility.md#atomic-revocations).
   state.audit_event("auth.session.revoked_all", ctx,
                     {{"userId", std::int64_t{principal.user_id}}, {"affectedSessions", *count}});
   return *count;

@@ -11,7 +11,8 @@ namespace authkit::detail {
 // {"sid":..,"typ":..,"iat":..,"exp":..,"aud":..,"iss":..,"sub":..,"jti":..}, compact.
 std::string serialize_claims(const Claims& claims);
 
-// Checks a verified payload's claims (DESIGN §4, spec §5.2 with exp and iat required).
+// Checks a verified payload's claims (docs/api.md#token-verification, with exp and iat
+// required: docs/compatibility.md#jwt-verification-pinned).
 // The expiry is checked last, so kExpired means the token is otherwise entirely valid.
 Result<Claims, TokenRejection> validate_claims(const JsonObject& payload, TokenType expected,
                                                const TokenValidation& validation,

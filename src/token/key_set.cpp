@@ -8,7 +8,7 @@ inline namespace v1 {
 Result<void> KeySet::add(TokenType type, SigningKey key) {
   if (type == TokenType::kRefresh && key.algorithm() != JwtAlgorithm::kHS256) {
     // Refresh tokens are only ever verified by this service: a symmetric key is enough and keeps
-    // the original's format (DESIGN §4).
+    // the original's format (docs/api.md#token-claims).
     return detail::key_error("refresh tokens use HS256 keys only");
   }
   for (const auto& entry : entries_) {

@@ -1,4 +1,5 @@
 /* capi_test: the whole session lifecycle through the C ABI, and every status it can provoke. */
+/* "checklist <n>" below is item n of docs/api.md#behaviour-checklist. */
 #define _POSIX_C_SOURCE 200809L /* mkstemp */
 
 #include <authkit/authkit.h>

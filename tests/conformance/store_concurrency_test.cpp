@@ -137,7 +137,8 @@ STORE_TEST("store: concurrent presentations within the reuse grace all get the o
   CHECK(AK_OK(store->list_refresh_tokens(created.session.id)).size() == 2);
 }
 
-STORE_TEST("store: concurrent registrations of one email make exactly one user (W3)") {
+// docs/compatibility.md#concurrent-registration
+STORE_TEST("store: concurrent registrations of one email make exactly one user") {
   TestType backend;
   auto store = backend.open();
   std::atomic<int> created{0};
@@ -273,7 +274,8 @@ STORE_TEST("store: rotations racing from several stores (processes) on one datab
   check_invariants(*store, {user.id});
 }
 
-STORE_TEST("store: a rotation racing a revocation never leaves an ACTIVE token behind (W10)") {
+// docs/compatibility.md#atomic-refresh
+STORE_TEST("store: a rotation racing a revocation never leaves an ACTIVE token behind") {
   TestType backend;
   auto store = backend.open();
   auto user = make_user(*store, "w10@test.dev");

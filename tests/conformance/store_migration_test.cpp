@@ -101,7 +101,7 @@ STORE_TEST("store: a database with a migration unknown to this library is refuse
   refused_naming(*store, "9999");
 }
 
-STORE_TEST("store: the schema itself enforces statuses and cascades (W28)") {
+STORE_TEST("store: the schema itself enforces statuses and cascades") {
   TestType backend;
   auto store = backend.open();
   auto [user, created] = make_user_session(*store, "schema@test.dev");

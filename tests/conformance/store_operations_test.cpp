@@ -122,7 +122,8 @@ STORE_TEST("store: a session keeps an absent user agent apart from an empty one"
   CHECK(sb->created_from.user_agent->empty());
 }
 
-STORE_TEST("store: create_session is all or nothing (W8)") {
+// docs/compatibility.md#atomic-login
+STORE_TEST("store: create_session is all or nothing") {
   TestType backend;
   auto store = backend.open();
   auto user = make_user(*store, "w8@test.dev");
@@ -182,7 +183,7 @@ STORE_TEST("store: find_session_for_user only finds the user's own sessions") {
   CHECK(AK_OK(store->find_session_for_user(alice.id, created.session.id)).has_value());
   CHECK_FALSE(AK_OK(store->find_session_for_user(bob.id, created.session.id)).has_value());
   CHECK_FALSE(AK_OK(store->find_session(authkit::crypto::random_uuid_v4())).has_value());
-  // Ids are compared exactly: an upper-case spelling is another id (contract §4.7).
+  // Ids are compared exactly: an upper-case spelling is another id (docs/api.md#revoke-session).
   std::string upper = created.session.id;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   CHECK_FALSE(AK_OK(store->find_session_for_user(alice.id, upper)).has_value());
@@ -226,7 +227,7 @@ STORE_TEST("store: rotate consumes the parent, inserts the child and touches the
   CHECK(r.session->last_seen_at == kT0 + 10s);
   CHECK(r.session->last_seen_from.user_agent == "agent/2.0");
   CHECK(r.session->last_seen_from.ip_address == "2.2.2.2");
-  // The device that created the session is kept (W23).
+  // The device that created the session is kept (docs/compatibility.md#session-created-from).
   CHECK(r.session->created_from.user_agent == "agent/1.0");
   CHECK(r.session->created_from.ip_address == "1.1.1.1");
 
@@ -380,7 +381,8 @@ STORE_TEST("store: within the reuse grace a used parent returns its unused child
   CHECK(AK_OK(store->rotate_refresh_token(after)).outcome == RotateOutcome::kTokenNotActive);
 }
 
-STORE_TEST("store: compromise_session ends the session and revokes its tokens at once (W7)") {
+// docs/compatibility.md#atomic-compromise
+STORE_TEST("store: compromise_session ends the session and revokes its tokens at once") {
   TestType backend;
   auto store = backend.open();
   auto [user, created] = make_user_session(*store, "comp@test.dev");
@@ -388,7 +390,7 @@ STORE_TEST("store: compromise_session ends the session and revokes its tokens at
       AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 1s)));
   REQUIRE(rotated.outcome == RotateOutcome::kRotated);
 
-  // The replay of token#1 (contract §7.3's observed final state).
+  // The replay of token#1 (the end state of docs/api.md#refresh-steps).
   auto c = AK_OK(store->compromise_session(created.session.id, created.token.id, kT0 + 2s));
   CHECK(c.session_compromised);
   CHECK(c.token_marked_reused);
@@ -484,7 +486,8 @@ STORE_TEST("store: revoke_session_by_token logs out the token's session") {
   CHECK(store->find_session(other.session.id)->value().status == SessionStatus::kActive);
 }
 
-STORE_TEST("store: revoke_all_sessions revokes every active session and counts them (W9)") {
+// docs/compatibility.md#atomic-revocations
+STORE_TEST("store: revoke_all_sessions revokes every active session and counts them") {
   TestType backend;
   auto store = backend.open();
   auto user = make_user(*store, "all@test.dev");
@@ -509,7 +512,8 @@ STORE_TEST("store: revoke_all_sessions revokes every active session and counts t
   CHECK(AK_OK(store->revoke_all_sessions(user.id, kT0 + 3s)) == 0);
 }
 
-STORE_TEST("store: purge deletes what ended before the retention period (W21)") {
+// docs/compatibility.md#session-max-age
+STORE_TEST("store: purge deletes what ended before the retention period") {
   TestType backend;
   auto store = backend.open();
   auto user = make_user(*store, "purge@test.dev");

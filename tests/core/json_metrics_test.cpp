@@ -1,4 +1,5 @@
-// Core: the JSON shapes of spec §1.5/§3/§9 byte for byte, bearer extraction, the metrics text.
+// Core: the JSON shapes of docs/api.md#resources, docs/api.md#error-envelope and
+// docs/api.md#operational-endpoints byte for byte, bearer extraction, the metrics text.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,7 @@ namespace {
 
 TimePoint iso(std::int64_t ms) { return TimePoint(Duration(ms)); }
 
-// The values of the spec §3 example: 2026-11-28T15:18:23.358Z and friends.
+// The values of the example login of the original: 2026-11-28T15:18:23.358Z and friends.
 constexpr std::int64_t kCreated = 1'795'879'103'358;
 
 User example_user() {
@@ -44,7 +45,8 @@ SessionInfo example_session() {
 
 }  // namespace
 
-TEST_CASE("json: resources are byte-exact as spec §3 shows them", "[core]") {
+// docs/api.md#resources
+TEST_CASE("json: resources are byte-exact as the original wrote them", "[core]") {
   CHECK(json::iso_timestamp(iso(kCreated)) == "2026-11-28T15:18:23.358Z");
   CHECK(json::iso_timestamp(iso(0)) == "1970-01-01T00:00:00.000Z");
   CHECK(json::iso_timestamp(iso(951'782'400'007)) == "2000-02-29T00:00:00.007Z");
@@ -96,7 +98,8 @@ TEST_CASE("json: strings are escaped as JSON.stringify escapes them", "[core]") 
   CHECK(json::user(u).find("bad\xEF\xBF\xBD") != std::string::npos);  // U+FFFD
 }
 
-TEST_CASE("json: the error envelope of spec §1.5", "[core]") {
+// docs/api.md#error-envelope
+TEST_CASE("json: the error envelope", "[core]") {
   CHECK(
       json::error_envelope(Error(ErrorCode::kTooManyRequests, "diagnostic stays out"), "c-1") ==
       R"({"error":{"code":"TOO_MANY_REQUESTS","message":"too many requests","correlationId":"c-1"}})");
@@ -112,7 +115,8 @@ TEST_CASE("json: the error envelope of spec §1.5", "[core]") {
       R"({"error":{"code":"SESSION_NOT_FOUND","message":"session not found","correlationId":""}})");
 }
 
-TEST_CASE("json: health and readiness bodies of spec §9", "[core]") {
+// docs/api.md#health, docs/api.md#ready
+TEST_CASE("json: health and readiness bodies", "[core]") {
   CHECK(json::health(HealthReport{iso(kCreated)}) ==
         R"({"status":"ok","service":"auth-api","timestamp":"2026-11-28T15:18:23.358Z"})");
   ReadinessReport ready{true, DependencyState::kUp, DependencyState::kDisabled, iso(kCreated)};
@@ -127,7 +131,8 @@ TEST_CASE("json: health and readiness bodies of spec §9", "[core]") {
       R"("timestamp":"2026-11-28T15:18:23.358Z"})");
 }
 
-TEST_CASE("bearer: the extraction rules of spec §6 step 2", "[core]") {
+// docs/api.md#bearer-extraction
+TEST_CASE("bearer: the extraction rules of the auth middleware", "[core]") {
   // The scheme in any case; spaces around the token are dropped, spaces inside it kept.
   const std::pair<std::string_view, std::string_view> found[] = {
       {"Bearer abc", "abc"}, {"bearer abc", "abc"},
@@ -207,7 +212,8 @@ std::pair<int, std::string> promtool_check(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("metrics: the families of spec §9.3 first, then libauthkit's, in order", "[core]") {
+// docs/api.md#metrics
+TEST_CASE("metrics: the original's families first, then libauthkit's, in order", "[core]") {
   authkit_test::Harness<authkit_test::SqliteMemory> h;
   CHECK(h.service->metrics_text() == kInitialMetrics);
 }

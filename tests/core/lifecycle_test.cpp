@@ -1,4 +1,5 @@
-// Core: the behaviour checklist of spec §15 (items 1–9, 15) through AuthService.
+// Core: the behaviour checklist (docs/api.md#behaviour-checklist, items 1–9, 15) through
+// AuthService.
 #include <thread>
 
 #include "authkit/backends.hpp"
@@ -35,7 +36,8 @@ CORE_TEST("core: register normalises, login issues a pair, me answers (checklist
   CHECK(login->session.session.expires_at == authkit_test::kStart + h.config.session_max_age);
   CHECK(login->user.email == "gabri@test.dev");
 
-  // Spec §5.1: same sid and iat, independent jtis, exp from the one parsed lifetime (W13).
+  // docs/api.md#token-claims: same sid and iat, independent jtis, exp from the one parsed
+  // lifetime (docs/compatibility.md#one-parsed-lifetime).
   const Claims access = h.claims(login->access_token, TokenType::kAccess);
   const Claims refresh = h.claims(login->refresh_token, TokenType::kRefresh);
   CHECK(access.session_id == login->session.session.id);
@@ -83,7 +85,8 @@ CORE_TEST("core: a taken e-mail is 409 before any hashing, also concurrently (ch
   CHECK(again.error().status == 409);
   CHECK(h.hasher->hashes() == 0);
 
-  // Four parallel registrations of one new address: one 201, three 409, never a 500 (W3).
+  // Four parallel registrations of one new address: one 201, three 409, never a 500
+  // (docs/compatibility.md#concurrent-registration).
   std::vector<std::thread> threads;
   std::atomic<int> created{0};
   std::atomic<int> conflicts{0};
@@ -129,7 +132,8 @@ CORE_TEST("core: refresh rotates, a replay compromises the whole session (checkl
   CHECK(h.refresh(rotated->refresh_token).error().code == ErrorCode::kSessionCompromised);
   CHECK(h.refresh(login.refresh_token).error().code == ErrorCode::kSessionCompromised);
 
-  // The database state the original leaves (spec §7.3), but reached atomically (W7).
+  // The database state the original leaves (docs/api.md#refresh-steps), but reached atomically
+  // (docs/compatibility.md#atomic-compromise).
   const auto session = h.session(sid);
   CHECK(session.status == SessionStatus::kCompromised);
   CHECK(session.compromised_at == authkit_test::kStart + 5s);
@@ -226,6 +230,7 @@ CORE_TEST("core: sessions are listed with `current`, one can be revoked (checkli
   CHECK(h.bearer(other.access_token));
 }
 
+// docs/compatibility.md#atomic-revocations
 CORE_TEST("core: revoke all ends every session and counts those it ended (checklist 4)") {
   Harness<TestType> h;
   auto a = h.signup("all@example.com");
@@ -237,7 +242,7 @@ CORE_TEST("core: revoke all ends every session and counts those it ended (checkl
 
   auto count = h.service->revoke_all_sessions(*principal_c, h.ctx());
   REQUIRE(count);
-  CHECK(*count == 2);  // b and c; a had already ended (W9)
+  CHECK(*count == 2);  // b and c; a had already ended
   CHECK(h.bearer(b.access_token).error().code == ErrorCode::kSessionNotActive);
   CHECK(h.bearer(c.access_token).error().code == ErrorCode::kSessionNotActive);
   const auto all = h.audit->named("auth.session.revoked_all");
@@ -249,7 +254,8 @@ CORE_TEST("core: revoke all ends every session and counts those it ended (checkl
   authkit_test::check_invariants(*h.store, a.user.id);
 }
 
-CORE_TEST("core: logout ends the session; a second logout is not a replay (checklist 5, W12)") {
+// docs/compatibility.md#logout-ended-session
+CORE_TEST("core: logout ends the session; a second logout is not a replay (checklist 5)") {
   Harness<TestType> h;
   auto login = h.signup("logout@example.com");
   REQUIRE(h.service->revoke_current_json(R"({"refreshToken":"  )" + login.refresh_token + R"(  "})",
@@ -389,7 +395,8 @@ CORE_TEST("core: an Authorization value with a byte outside visible ASCII is INV
   CHECK(code("Bearer " + token) == "OK");                // and nothing was changed
 }
 
-CORE_TEST("core: typed and JSON inputs are validated after the rate limit (contract §2)") {
+// docs/api.md#processing-order, docs/api.md#validation
+CORE_TEST("core: typed and JSON inputs are validated after the rate limit") {
   Harness<TestType> h;
   auto bad = h.service->register_user({"A", "not-an-email", "short"}, h.ctx());
   REQUIRE_FALSE(bad);

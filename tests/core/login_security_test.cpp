@@ -1,5 +1,6 @@
-// Core: equal hashing work for unknown e-mails (W2), rehash on login, a hasher's own gate, rate
-// limits (checklist 10's wiring), readiness (checklist 11) and configuration (checklist 14).
+// Core: equal hashing work for unknown e-mails (docs/compatibility.md#login-equal-hashing), rehash
+// on login, a hasher's own gate, rate limits (checklist 10's wiring), readiness (checklist 11) and
+// configuration (checklist 14) of docs/api.md#behaviour-checklist.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -17,7 +18,8 @@ using namespace authkit;
 using authkit_test::Harness;
 using namespace std::chrono_literals;
 
-CORE_TEST("core: an unknown e-mail does the same hashing work as a wrong password (W2)") {
+// docs/compatibility.md#login-equal-hashing
+CORE_TEST("core: an unknown e-mail does the same hashing work as a wrong password") {
   Harness<TestType> h;
   auto user = h.service->register_user({"Known", "known@example.com", "strong-pass-123"}, h.ctx());
   REQUIRE(user);
@@ -47,12 +49,13 @@ CORE_TEST("core: an unknown e-mail does the same hashing work as a wrong passwor
   CHECK(h.metric("auth_api_login_attempts_total{outcome=\"invalid_credentials\"}") == 2);
   const auto failed = h.audit->named("auth.login.failed");
   REQUIRE(failed.size() == 2);
-  CHECK(failed[0].fields.empty());  // no e-mail unless AUDIT_LOG_EMAILS (W26)
+  CHECK(failed[0].fields.empty());  // no e-mail unless AUDIT_LOG_EMAILS
   CHECK(failed[1].fields == LogFields{{"userId", std::int64_t{user->id}}});
   CHECK(h.audit->all_text().find("wrong-pass-000") == std::string::npos);
 }
 
-CORE_TEST("core: failed-login audit events carry the e-mail only when enabled (W26)") {
+// docs/compatibility.md#audit-email-opt-in
+CORE_TEST("core: failed-login audit events carry the e-mail only when enabled") {
   Harness<TestType> h([](Config& c) { c.audit_log_emails = true; });
   auto user = h.service->register_user({"Known", "known@example.com", "strong-pass-123"}, h.ctx());
   REQUIRE(user);
@@ -65,7 +68,8 @@ CORE_TEST("core: failed-login audit events carry the e-mail only when enabled (W
         LogFields{{"email", "known@example.com"}, {"userId", std::int64_t{user->id}}});
 }
 
-CORE_TEST("core: a bcrypt hash from an adopted database is replaced at login (DESIGN §5)") {
+// docs/compatibility.md#password-rehash
+CORE_TEST("core: a bcrypt hash from an adopted database is replaced at login") {
   Harness<TestType> h;
   PasswordPolicy bcrypt;
   bcrypt.algorithm = PasswordAlgorithm::kBcrypt;

@@ -8,7 +8,8 @@ using namespace authkit;
 using authkit_test::Harness;
 using namespace std::chrono_literals;
 
-CORE_TEST("core: access tokens expire at exp, with INVALID_TOKEN (spec §5.2)") {
+// docs/api.md#token-verification
+CORE_TEST("core: access tokens expire at exp, with INVALID_TOKEN") {
   Harness<TestType> h;
   auto login = h.signup("access@example.com");
   h.clock->advance(899s);
@@ -17,7 +18,8 @@ CORE_TEST("core: access tokens expire at exp, with INVALID_TOKEN (spec §5.2)") 
   CHECK(h.bearer(login.access_token).error().code == ErrorCode::kInvalidToken);
 }
 
-CORE_TEST("core: an expired refresh token is REFRESH_TOKEN_EXPIRED, not a replay (W14)") {
+// docs/compatibility.md#refresh-token-expired
+CORE_TEST("core: an expired refresh token is REFRESH_TOKEN_EXPIRED, not a replay") {
   Harness<TestType> h;
   auto login = h.signup("expired@example.com");
   h.clock->advance(7 * 24h - 1s);
@@ -32,7 +34,8 @@ CORE_TEST("core: an expired refresh token is REFRESH_TOKEN_EXPIRED, not a replay
   CHECK(h.refresh(before.refresh_token));
 }
 
-CORE_TEST("core: a token row past its stored expiry is REFRESH_TOKEN_EXPIRED (spec §7.3 step 7)") {
+// docs/api.md#refresh-steps, step 7
+CORE_TEST("core: a token row past its stored expiry is REFRESH_TOKEN_EXPIRED") {
   // 1500 ms: the JWT (whole seconds, rounded up) outlives the row by half a second, which is
   // exactly when only the store's check can refuse it.
   Harness<TestType> h([](Config& c) { c.refresh_token_expires_in = 1500ms; });
@@ -47,7 +50,8 @@ CORE_TEST("core: a token row past its stored expiry is REFRESH_TOKEN_EXPIRED (sp
   CHECK(h.session(login.session.session.id).status == SessionStatus::kActive);
 }
 
-CORE_TEST("core: a session ends at SESSION_MAX_AGE whatever its tokens say (W21)") {
+// docs/compatibility.md#session-max-age
+CORE_TEST("core: a session ends at SESSION_MAX_AGE whatever its tokens say") {
   Harness<TestType> h([](Config& c) { c.session_max_age = 1h; });
   auto login = h.signup("maxage@example.com");
   CHECK(login.session.session.expires_at == authkit_test::kStart + 1h);
@@ -68,7 +72,8 @@ CORE_TEST("core: a session ends at SESSION_MAX_AGE whatever its tokens say (W21)
   CHECK_FALSE(forever.session.session.expires_at);
 }
 
-CORE_TEST("core: within the reuse grace a parent gets the very same child back (DESIGN §4)") {
+// docs/compatibility.md#refresh-reuse-grace
+CORE_TEST("core: within the reuse grace a parent gets the very same child back") {
   Harness<TestType> h([](Config& c) { c.refresh_reuse_grace = 2000ms; });
   auto login = h.signup("grace@example.com");
   h.clock->advance(10s);
@@ -145,7 +150,8 @@ std::vector<AuthResult> storm(H& h, const std::string& token, int threads, int& 
 
 }  // namespace
 
-CORE_TEST("core: a strict refresh storm has one winner and a compromised session (W11)") {
+// docs/compatibility.md#refresh-reuse-grace (the strict default)
+CORE_TEST("core: a strict refresh storm has one winner and a compromised session") {
   Harness<TestType> h;
   auto login = h.signup("storm@example.com");
   int failures = 0;
@@ -180,7 +186,8 @@ CORE_TEST("core: a refresh storm within the grace gets one child for everyone") 
   CHECK(h.refresh(ok[0].refresh_token));
 }
 
-CORE_TEST("core: purge deletes what ended before the retention (W21)") {
+// docs/compatibility.md#session-max-age
+CORE_TEST("core: purge deletes what ended before the retention") {
   Harness<TestType> h([](Config& c) { c.purge_retention = 24h; });
   auto login = h.signup("purge@example.com");
   auto keep = h.login("purge@example.com");

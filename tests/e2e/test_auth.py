@@ -1,4 +1,5 @@
-"""The /v1/auth routes over HTTP: the behaviour checklist of spec §15 and the server's deviations."""
+"""The /v1/auth routes over HTTP: the behaviour checklist (docs/api.md#behaviour-checklist) and the
+server's deviations (docs/compatibility.md)."""
 import base64
 import hashlib
 import hmac
@@ -56,7 +57,7 @@ def test_register_login_me(api):
     assert list(auth.keys()) == ["accessToken", "refreshToken", "user", "session"]
     assert auth["session"]["current"] is True
     assert auth["session"]["userAgent"] == "e2e-agent/1.0"
-    # W24: a plain IPv4 address, not ::ffff:127.0.0.1.
+    # A plain IPv4 address, not ::ffff:127.0.0.1 (docs/compatibility.md#plain-client-ip).
     assert auth["session"]["ipAddress"] == "127.0.0.1"
     me = api.get("/v1/auth/me", headers=bearer(auth["accessToken"]))
     assert me.status_code == 200
@@ -75,7 +76,7 @@ def test_refresh_and_replay(api):
     assert replay.status_code == 401 and error_code(replay) == "REFRESH_TOKEN_REUSED"
     me = api.get("/v1/auth/me", headers=bearer(auth["accessToken"]))
     assert me.status_code == 401 and error_code(me) == "SESSION_NOT_ACTIVE"
-    # Spec §7.3: afterwards the rotated token and the replayed one both meet the compromise.
+    # docs/api.md#refresh-steps: afterwards the rotated token and the replayed one both meet the compromise.
     for token in (r.json()["refreshToken"], auth["refreshToken"]):
         again = api.post("/v1/auth/tokens/refresh", json={"refreshToken": token})
         assert again.status_code == 401 and error_code(again) == "SESSION_COMPROMISED"
@@ -105,7 +106,7 @@ def test_refresh_error_codes(api):
 
     r = attempt("not-a-jwt")
     assert r.status_code == 401 and error_code(r) == "INVALID_TOKEN"
-    # Well signed, but no stored token has this jti (spec §7.3 step 2).
+    # Well signed, but no stored token has this jti (docs/api.md#refresh-steps, step 2).
     r = attempt(resign(refresh, REFRESH_SECRET, jti=str(uuid.uuid4())))
     assert r.status_code == 401 and error_code(r) == "INVALID_REFRESH_TOKEN"
     # The stored token, but claimed for another session.
@@ -217,11 +218,11 @@ def test_validation_details(api):
     r = api.post("/v1/auth/register", data='{"name":"x"}', headers={"Content-Type": "text/plain"})
     assert r.status_code == 400 and r.json()["error"]["details"] == [
         {"path": "body", "message": "Invalid input: expected object, received undefined"}]
-    # W1: malformed JSON is a JSON 400 with the correlation id.
+    # Malformed JSON is a JSON 400 with the correlation id (docs/compatibility.md#malformed-json).
     r = api.post("/v1/auth/register", data="{nope", headers={
         "Content-Type": "application/json; charset=utf-8", "x-correlation-id": "bad-json"})
     assert r.status_code == 400 and r.json()["error"]["correlationId"] == "bad-json"
-    # W1: a charset that is not UTF is 415.
+    # A charset that is not UTF is 415 (docs/compatibility.md#body-parser-errors).
     r = api.post("/v1/auth/register", data="{}",
                  headers={"Content-Type": "application/json; charset=latin1"})
     assert r.status_code == 415 and error_code(r) == "UNSUPPORTED_MEDIA_TYPE"

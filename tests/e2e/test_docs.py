@@ -87,10 +87,10 @@ def test_servers_default_and_host(server):
                               {"url": local, "description": "Local server"}]
     doc = server.get("/docs.json", headers={"Host": "127.0.0.1:8080"}).json()
     assert doc["servers"][0]["url"] == "http://127.0.0.1:8080"
-    # Only localhost itself is local (W18).
+    # Only localhost itself is local (docs/compatibility.md#openapi-document).
     doc = server.get("/docs.json", headers={"Host": "localhost.evil.com"}).json()
     assert doc["servers"][0]["url"] == "https://localhost.evil.com"
-    # Forwarded headers are ignored without TRUST_PROXY (W18).
+    # Forwarded headers are ignored without TRUST_PROXY (docs/compatibility.md#openapi-document).
     doc = server.get("/docs.json", headers={"Host": "api.example.com",
                                             "X-Forwarded-Host": "evil.example",
                                             "X-Forwarded-Proto": "http"}).json()

@@ -1,5 +1,5 @@
 """Header values HTTP client libraries refuse to send, over raw sockets: control bytes in
-Authorization are INVALID_TOKEN (docs/compatibility.md#authorization-control-bytes), and an empty
+Authorization are INVALID_TOKEN (docs/compatibility.md#authorization-bytes), and an empty
 User-Agent is stored and shown as "" while an absent one is null."""
 import json
 import socket

@@ -1,5 +1,5 @@
 """/ready follows its dependencies: 503 while PostgreSQL or Redis is stopped, 200 once it is
-back (W25). The servers stopped here are this module's own (scripts/services.sh), never the
+back (docs/compatibility.md#probe-timeouts). The servers stopped here are this module's own (scripts/services.sh), never the
 shared ones of with-services.sh, so other tests running at the same time are not disturbed."""
 import os
 import shutil
@@ -104,7 +104,7 @@ def test_ready_follows_postgres(own, api):
     try:
         started = time.time()
         assert ready(api) == (503, "not_ready", {"database": "down", "redis": "unknown"})
-        # Probed with a timeout (W25): a dead database is reported, not waited for.
+        # Probed with a timeout (docs/compatibility.md#probe-timeouts): a dead database is reported, not waited for.
         assert time.time() - started < 10
         text = api.get("/metrics").text
         assert 'auth_api_readiness_failures_total{dependency="database"}' in text

@@ -31,7 +31,7 @@ if grep -q '^AUTHKIT_BUILD_SERVER:BOOL=ON' "$build/CMakeCache.txt"; then
   expect bin/authkit-server share/man/man8/authkit-server.8 \
     share/authkit/migrations/sqlite/0001_initial_schema.sql \
     share/authkit/migrations/postgres/0001_initial_schema.sql \
-    share/doc/authkit/README.md share/doc/authkit/configuration.md \
+    share/doc/authkit/README.md share/doc/authkit/configuration.md share/doc/authkit/api.md \
     share/doc/authkit/examples/nginx/authkit.conf share/doc/authkit/examples/nginx/authkit-proxy.conf \
     share/doc/authkit/examples/nginx/authkit-compose.conf \
     share/doc/authkit/examples/observability/prometheus.yml \

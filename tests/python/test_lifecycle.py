@@ -1,4 +1,5 @@
-"""The behaviour checklist of spec §15 (items 1-5, 8, 9, 11) through authkit.Service."""
+"""The behaviour checklist (docs/api.md#behaviour-checklist, items 1-5, 8, 9, 11) through
+authkit.Service."""
 import pytest
 
 import authkit

@@ -42,6 +42,7 @@ TEST_CASE("memory: the window starts at the first hit and ends strictly after it
   CHECK(d->reset_after == Duration{60000});
 }
 
+// docs/api.md#behaviour-checklist, item 10
 TEST_CASE("memory: a store of capacity 2 holds 2 keys after three IPs (original checklist 10)",
           "[ratelimit][memory]") {
   MemoryRateLimiter limiter({2, 1}, make_clock());

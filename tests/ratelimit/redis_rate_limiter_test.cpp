@@ -62,8 +62,9 @@ TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the w
   CHECK(raw.integer({"PTTL", key}) <= 30000);
 }
 
+// docs/compatibility.md#redis-atomic-window
 TEST_CASE_METHOD(SharedRedis,
-                 "redis: a key left without expiry (the original's W4) gets one on the next hit",
+                 "redis: a key left without expiry (as the original could) gets one on the next hit",
                  "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("w4");
   const std::string key = "rl:" + bucket + ":10.0.0.9";

@@ -88,7 +88,8 @@ TEST_CASE("server: route patterns are case-insensitive and tolerate one trailing
   CHECK_FALSE(std::regex_match("/v1/auth/sessions/a/b", session));
 }
 
-TEST_CASE("server: the JSON body rule of Content-Type (W1)", "[server]") {
+// docs/api.md#request-body, docs/compatibility.md#body-parser-errors
+TEST_CASE("server: the JSON body rule of Content-Type", "[server]") {
   CHECK(json_body("application/json", "{}").text == "{}");
   CHECK(json_body("Application/JSON ; charset=UTF-8", "{}").text == "{}");
   CHECK(json_body("application/json; charset=\"utf-16\"", "{}").text == "{}");
@@ -102,7 +103,8 @@ TEST_CASE("server: the JSON body rule of Content-Type (W1)", "[server]") {
   CHECK_FALSE(latin1.text);
 }
 
-TEST_CASE("server: correlation ids are validated before use (W26)", "[server]") {
+// docs/compatibility.md#request-log-and-correlation-id
+TEST_CASE("server: correlation ids are validated before use", "[server]") {
   CHECK(is_valid_correlation_id("abc-123"));
   CHECK(is_valid_correlation_id(std::string(128, 'x')));
   CHECK_FALSE(is_valid_correlation_id(std::string(129, 'x')));
@@ -117,7 +119,8 @@ TEST_CASE("server: correlation ids are validated before use (W26)", "[server]") 
   CHECK(correlation_id_from({}).size() == 36);
 }
 
-TEST_CASE("server: servers of /docs.json (spec §9.4 with W18)", "[server]") {
+// docs/api.md#openapi, docs/compatibility.md#openapi-document
+TEST_CASE("server: servers of /docs.json", "[server]") {
   const std::string local = R"({"url":"http://localhost:3000","description":"Local server"})";
   CHECK(servers_json({"", "", "", 0, 3000}) == "[" + local + "]");
   CHECK(servers_json({"", "", "localhost:3000", 0, 3000}) == "[" + local + "]");

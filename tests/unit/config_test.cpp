@@ -1,4 +1,4 @@
-// Config::from_env: every rule and message of spec section 11, and libauthkit's added rules.
+// Config::from_env: every rule and message of docs/configuration.md, and libauthkit's added rules.
 #include <sodium.h>
 #include <unistd.h>
 
@@ -214,7 +214,8 @@ TEST_CASE("config: secret length counts JavaScript characters, not bytes", "[con
   CHECK(load(with(valid_env(), "ACCESS_TOKEN_SECRET", emoji)).ok());
 }
 
-TEST_CASE("config: the two secrets must differ (W16)", "[config]") {
+// docs/compatibility.md#distinct-secrets
+TEST_CASE("config: the two secrets must differ", "[config]") {
   const auto error = load_error(with(valid_env(), "REFRESH_TOKEN_SECRET", kAccessSecret));
   CHECK(error.details ==
         std::vector{ErrorDetail{"REFRESH_TOKEN_SECRET",
@@ -291,7 +292,8 @@ TEST_CASE("config: parse_duration reads each form once", "[config]") {
   }
 }
 
-TEST_CASE("config: token lifetimes use the one parsed duration (W13)", "[config]") {
+// docs/compatibility.md#one-parsed-lifetime
+TEST_CASE("config: token lifetimes use the one parsed duration", "[config]") {
   // Bare digits are seconds for the token as for the stored row: 1000 is 1000 s, not 1 s.
   const auto config = load_ok(with(with(valid_env(), "ACCESS_TOKEN_EXPIRES_IN", " 1000 "),
                                    "REFRESH_TOKEN_EXPIRES_IN", "500ms"));

@@ -1,4 +1,5 @@
-// Request schemas: every rule, message and example of spec §2, the added limits, the JSON Schemas.
+// Request schemas: every rule, message and example of docs/api.md#validation, the added limits, the
+// JSON Schemas.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -84,7 +85,8 @@ std::string repeat(std::string_view unit, std::size_t times) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// The whole body (spec §1.4, §2 generic messages, W1)
+// The whole body (docs/api.md#request-body, docs/api.md#validation generic messages,
+// docs/compatibility.md#malformed-json)
 
 TEST_CASE("contract: a request without a JSON body is an undefined body", "[contract]") {
   const Details expected{{"body", "Invalid input: expected object, received undefined"}};
@@ -102,7 +104,7 @@ TEST_CASE("contract: a JSON array body is reported as such and nothing else", "[
   CHECK(refresh_details("[[]]") == expected);
 }
 
-TEST_CASE("contract: malformed JSON is one INVALID_PAYLOAD detail at body (W1)", "[contract]") {
+TEST_CASE("contract: malformed JSON is one INVALID_PAYLOAD detail at body", "[contract]") {
   const Details expected{{"body", kMalformed}};
   for (const char* text : {
            "{",
@@ -173,7 +175,7 @@ TEST_CASE("contract: a repeated member keeps its last value, as JSON.parse", "[c
 }
 
 // ---------------------------------------------------------------------------------------------
-// Field types and the generic zod messages (spec §2)
+// Field types and the generic zod messages (docs/api.md#validation)
 
 TEST_CASE("contract: zod's generic messages for each wrong type", "[contract]") {
   CHECK(password_details(nullptr) == Details{{"password", received("null")}});
@@ -204,9 +206,11 @@ TEST_CASE("contract: every issue is reported, in schema field order", "[contract
 }
 
 // ---------------------------------------------------------------------------------------------
-// The length-rule quirk on wrong types (spec §2; the values below are zod 4.3.6's own answers)
+// The length-rule quirk on wrong types (docs/api.md#length-quirk; the values below are zod 4.3.6's
+// own answers)
 
-TEST_CASE("contract: the spec's three length-quirk examples", "[contract]") {
+// docs/api.md#length-quirk
+TEST_CASE("contract: the three length-quirk examples", "[contract]") {
   CHECK(register_details(R"({"name":[]})") == Details{{"name", received("array")},
                                                       {"name", kNameMin},
                                                       {"email", kUndefined},
@@ -323,7 +327,7 @@ TEST_CASE("contract: no format rule and no added limit judges a wrong type", "[c
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-schema rules (spec §2.1)
+// Per-schema rules (docs/api.md#request-schemas)
 
 TEST_CASE("contract: RegisterInput rules and boundaries", "[contract]") {
   auto ok = authkit::parse_register_input(
@@ -368,7 +372,8 @@ TEST_CASE("contract: RefreshTokenInput rules", "[contract]") {
   CHECK(refresh_details(R"({"refresh_token":"abc"})") == Details{{"refreshToken", kUndefined}});
 }
 
-TEST_CASE("contract: SessionParams accepts the uuid regex of spec 2.2 only", "[contract]") {
+// docs/api.md#patterns
+TEST_CASE("contract: SessionParams accepts the uuid regex only", "[contract]") {
   for (const char* id : {
            "853581af-4e04-4814-860f-0cfcc7171f5f",
            "853581AF-4E04-4814-860F-0CFCC7171F5F",  // either case
@@ -405,10 +410,11 @@ TEST_CASE("contract: SessionParams accepts the uuid regex of spec 2.2 only", "[c
 }
 
 // ---------------------------------------------------------------------------------------------
-// EMAIL regex (spec §2.2)
+// EMAIL regex (docs/api.md#patterns)
 
 TEST_CASE("contract: the email regex accepts and rejects as zod's does", "[contract]") {
-  // The spec's examples first, then more probes of each part (checked against zod 4.3.6).
+  // The examples of docs/api.md#patterns first, then more probes of each part (checked against
+  // zod 4.3.6).
   for (const char* email :
        {"a+b@c.de", "a'b@c.de", "A.B@C.DE", "a@sub.b.cd", "a@b-.cd", "'a@b.cd", "-@b.cd", "_@b.cd",
         "a@1.cd", "a@b.CD", "a.b.c@d.ef", "a@b.c-d.ef", "a@b.cdefghijkl"}) {
@@ -518,7 +524,8 @@ TEST_CASE("contract: trim and length applied to the fields", "[contract]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// libauthkit's input limits (W19, W20)
+// libauthkit's input limits (docs/compatibility.md#password-max-length,
+// docs/compatibility.md#input-max-lengths)
 
 TEST_CASE("contract: name at most 100 characters, no control characters", "[contract]") {
   CHECK(authkit::parse_register_input(register_body_with("name", std::string(100, 'n'))));
@@ -677,11 +684,12 @@ TEST_CASE("contract: js_string_to_number follows ECMA-262 StringToNumber", "[con
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON Schema (spec §9.4, with libauthkit's maxLength limits on the request schemas)
+// JSON Schema (docs/api.md#openapi, with libauthkit's maxLength limits on the request schemas:
+// docs/compatibility.md#schema-max-length)
 
 namespace {
 
-// The spec's pattern strings as they appear in JSON (backslashes doubled).
+// The original's pattern strings as they appear in JSON (backslashes doubled).
 const std::string kEmailJson =
     R"("^(?!\\.)(?!.*\\.\\.)([A-Za-z0-9_'+\\-\\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$")";
 const std::string kUuidJson =
@@ -704,13 +712,14 @@ const std::string kSessionJson =
 
 }  // namespace
 
-TEST_CASE("contract: the patterns are the spec's regexes", "[contract]") {
+TEST_CASE("contract: the patterns are the original's regexes", "[contract]") {
   CHECK(nlohmann::json(authkit::detail::kEmailPattern).dump() == kEmailJson);
   CHECK(nlohmann::json(authkit::detail::kUuidPattern).dump() == kUuidJson);
   CHECK(nlohmann::json(authkit::detail::kDateTimePattern).dump() == kDtJson);
 }
 
-TEST_CASE("contract: request schemas are §9.4's plus the enforced maxLength", "[contract]") {
+TEST_CASE("contract: request schemas are the original's plus the enforced maxLength",
+          "[contract]") {
   CHECK(
       authkit::json_schema(Schema::kRegisterInput) ==
       R"({"type":"object","properties":{"name":{"type":"string","minLength":2,"maxLength":100},"email":{"type":"string","maxLength":254,"format":"email","pattern":)" +
@@ -730,7 +739,7 @@ TEST_CASE("contract: request schemas are §9.4's plus the enforced maxLength", "
           kUuidJson + R"(}},"required":["sessionId"],"additionalProperties":false})");
 }
 
-TEST_CASE("contract: response schemas are exactly §9.4's", "[contract]") {
+TEST_CASE("contract: response schemas are exactly the original's", "[contract]") {
   CHECK(authkit::json_schema(Schema::kUser) == kUserJson);
   CHECK(authkit::json_schema(Schema::kSession) == kSessionJson);
   CHECK(

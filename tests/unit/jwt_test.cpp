@@ -149,7 +149,8 @@ TEST_CASE("alg none and unknown algorithms are refused", "[jwt][reject]") {
         TokenRejection::kMalformed);
 }
 
-TEST_CASE("an algorithm other than the key's is refused, even with the right secret (W15)",
+// docs/compatibility.md#jwt-verification-pinned
+TEST_CASE("an algorithm other than the key's is refused, even with the right secret",
           "[jwt][reject]") {
   const TokenCodec codec(default_keys(), validation());
   // The original accepted HS384/HS512 tokens signed with its HS256 secret.
@@ -345,7 +346,8 @@ TEST_CASE("claims are validated: iss, aud, sub, sid, jti, iat, exp, nbf", "[jwt]
         TokenRejection::kBadClaims);
   CHECK(rejection_of(codec, with(R"({"sid":"not-a-uuid","typ":"access",)" + good + "}")) ==
         TokenRejection::kBadClaims);
-  // exp and iat are required (the original accepted tokens without exp: W15).
+  // exp and iat are required (the original accepted tokens without exp:
+  // docs/compatibility.md#jwt-verification-pinned).
   CHECK(rejection_of(codec, with(payload(base_aud_iss + R"(,"iat":1800000000,"sub":"42",)" +
                                          jti))) == TokenRejection::kBadClaims);
   CHECK(rejection_of(codec, with(payload(base_aud_iss + R"(,"exp":1800000900,"sub":"42",)" +

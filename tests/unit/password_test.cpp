@@ -152,7 +152,8 @@ TEST_CASE("password: bcrypt mode hashes round-trip as $2b$", "[password]") {
   CHECK(*hasher->verify(longest, *hashed_longest));
 }
 
-TEST_CASE("password: bcrypt mode refuses passwords bcrypt would truncate (W19)", "[password]") {
+// docs/compatibility.md#password-max-length
+TEST_CASE("password: bcrypt mode refuses passwords bcrypt would truncate", "[password]") {
   auto hasher = authkit::make_password_hasher(fast_bcrypt());
   auto too_long = hasher->hash(std::string(73, 'x'));
   REQUIRE_FALSE(too_long.ok());

@@ -21,7 +21,8 @@ struct RedisRateLimiter::Script {
 namespace {
 
 // KEYS[1] = rl:<bucket>:<key>, ARGV[1] = window in ms. A PTTL of -1 means "no expiry": a new
-// key, or one the original service left without TTL (W4), which this heals.
+// key, or one the original service left without TTL, which this heals
+// (docs/compatibility.md#redis-atomic-window).
 constexpr std::string_view kHitScript =
     "local c = redis.call('INCR', KEYS[1])\n"
     "local t = redis.call('PTTL', KEYS[1])\n"

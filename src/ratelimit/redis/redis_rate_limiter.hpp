@@ -15,9 +15,10 @@ inline namespace v1 {
 
 // One round trip per hit: a Lua script increments `rl:<bucket>:<key>`, gives it the window as
 // its expiry when it has none, and returns the count and the PTTL, atomically (the original
-// sent INCR and PEXPIRE separately and could leave a key without expiry: W4). The script is
-// called by its SHA (EVALSHA) and sent in full (EVAL) only when the server answers NOSCRIPT.
-// Redis's clock, not the injected one, ends the windows.
+// sent INCR and PEXPIRE separately and could leave a key without expiry:
+// docs/compatibility.md#redis-atomic-window). The script is called by its SHA (EVALSHA) and sent in
+// full (EVAL) only when the server answers NOSCRIPT. Redis's clock, not the injected one, ends the
+// windows.
 //
 // Errors (Redis down, timeout) are returned: wrap it in FailSoftRateLimiter to count in memory
 // instead. Thread-safe.

@@ -48,7 +48,8 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       " FROM sessions WHERE id = $1) AS s "
       "JOIN (SELECT " AK_USER_COLS " FROM users) AS u ON u.id = s.user_id";
   // Every change of a session's tokens happens under this lock, so checks and writes of one
-  // operation see a state no concurrent operation can change until commit (W10).
+  // operation see a state no concurrent operation can change until commit
+  // (docs/compatibility.md#atomic-refresh).
   at(Stmt::kLockSession) = "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1 FOR UPDATE";
   at(Stmt::kFindSessionForUser) =
       "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = $1 AND user_id = $2";

@@ -1,4 +1,4 @@
-// The refresh-step decisions, in the original's order of checks (contract §7.3).
+// The refresh-step decisions, in the original's order of checks (docs/api.md#refresh-steps).
 #include "storage/sql/rotation_rules.hpp"
 
 #include "authkit/crypto.hpp"
@@ -32,7 +32,8 @@ RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
   const bool hash_ok = crypto::constant_time_equal(token->token_hash, request.token_hash);
   if (token->status != RefreshTokenStatus::kActive) {
     // A second presentation of a just-rotated parent whose child nobody used yet: a concurrent
-    // tab or a retry after a lost response, answered with the same child (DESIGN §4).
+    // tab or a retry after a lost response, answered with the same child
+    // (docs/compatibility.md#refresh-reuse-grace).
     if (within_grace(*token, request) && child && child->status == RefreshTokenStatus::kActive &&
         child->expires_at > request.now &&
         (!session->expires_at || *session->expires_at > request.now)) {

@@ -1,4 +1,5 @@
-// The refresh-step decisions of contract §7.3/§7.4 and DESIGN §4, on rows read in a transaction.
+// The refresh-step decisions (docs/api.md#refresh-steps, docs/api.md#logout-steps) and the reuse
+// grace (docs/compatibility.md#refresh-reuse-grace), on rows read in a transaction.
 #pragma once
 
 #include <optional>
@@ -19,7 +20,8 @@ RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
                               const std::optional<RefreshToken>& child,
                               const RotateRequest& request) noexcept;
 
-// Which branch a logout with the presented token takes (contract §7.4: no session checks).
+// Which branch a logout with the presented token takes (docs/api.md#logout-steps: no session
+// checks).
 RevokeByTokenOutcome decide_revoke_by_token(const std::optional<RefreshToken>& token,
                                             const RevokeByTokenRequest& request) noexcept;
 

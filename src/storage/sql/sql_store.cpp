@@ -27,7 +27,8 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
-// PostgreSQL cannot store U+0000 in text (W20): refuse it on every backend alike.
+// PostgreSQL cannot store U+0000 in text (docs/compatibility.md#input-max-lengths): refuse it on
+// every backend alike.
 bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 bool has_nul(const std::string& s) { return has_nul(std::string_view(s)); }
 bool has_nul(const std::optional<std::string>& s) { return s && has_nul(std::string_view(*s)); }
