@@ -301,7 +301,7 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
             first_row(s.exec(Stmt::kFindTokenById, {param((*token)->id)}), &token_from_row);
         if (!again) return again.error();
         *token = std::move(*again);
-        if (*token && rotation_needs_child(**token, request)) {
+        if (*token && within_grace(**token, request)) {
           auto c = first_row(s.exec(Stmt::kFindTokenById, {param(*(*token)->replaced_by_token_id)}),
                              &token_from_row);
           if (!c) return c.error();
