@@ -53,8 +53,8 @@ RequestContext context(const HttpServer& server, const httplib::Request& req) {
   return ctx;
 }
 
-// W5: RateLimit-* on every rate-limited response, Retry-After on a 429; none when no limiter
-// answered.
+// RateLimit-* on every response a limiter answered for, Retry-After on a 429 (the original
+// sent neither: docs/compatibility.md lists the difference); none when no limiter answered.
 void rate_limit_headers(const std::optional<RateLimitDecision>& decision, httplib::Response& res) {
   if (!decision) return;
   const auto reset = reset_after_seconds(*decision);

@@ -46,8 +46,8 @@ struct ServiceState {
            LogFields fields) const;
 };
 
-// Counts one hit on the `auth` bucket of the client IP (contract §8.1), its decision kept in
-// `decision` (left as it is when the limiter cannot answer). Refused → TOO_MANY_REQUESTS and
+// Counts one hit on the `auth` bucket of the client IP (docs/rate-limiting.md), its decision kept
+// in `decision` (left as it is when the limiter cannot answer). Refused → TOO_MANY_REQUESTS and
 // auth_api_rate_limit_hits_total{bucket,mode} + 1.
 Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
                                 std::optional<RateLimitDecision>& decision);
