@@ -5,7 +5,9 @@
 #include <authkit/result.hpp>
 
 #include <string_view>
+#include <utility>
 
+#include "base/catch_all.hpp"
 #include "error_slot.hpp"
 #include "handles.hpp"
 
@@ -21,16 +23,13 @@ const RequestContext& context_of(const ak_request_context* ctx) noexcept;
 char* to_c_string(std::string_view text);
 
 // Runs `body` (returning Result<void>) and turns what happens into an ak_status, recording a
-// failure for ak_service_errmsg(svc).
+// failure for ak_service_errmsg(svc). An exception is INTERNAL_SERVER_ERROR (catch_all); should
+// even recording it fail, the slot's static out-of-memory texts apply (record_failure).
 template <class Body>
 ak_status guard(const ak_service* svc, const ak_request_context* ctx, Body&& body) noexcept {
-  try {
-    Result<void> result = body();
-    if (result) return AK_OK;
-    return record_failure(svc, result.error(), context_of(ctx).correlation_id);
-  } catch (...) {
-    return record_unexpected(svc);
-  }
+  const Result<void> result = catch_all(std::forward<Body>(body));
+  if (result) return AK_OK;
+  return record_failure(svc, result.error(), context_of(ctx).correlation_id);
 }
 
 }  // namespace authkit::capi

@@ -6,6 +6,7 @@
 #include <authkit/rate_limiter.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "body.hpp"
@@ -52,22 +53,15 @@ RequestContext context(const HttpServer& server, const httplib::Request& req) {
   return ctx;
 }
 
-// The rate-limit decision of a public POST, "untouched" when no limiter answered.
-struct Decision {
-  RateLimitDecision value;
-  Decision() { value.limit = -1; }
-  bool answered() const { return value.limit >= 0; }
-};
-
-// RateLimit-* on every rate-limited response, Retry-After on a 429
-// (docs/compatibility.md#rate-limit-headers).
-void rate_limit_headers(const Decision& decision, httplib::Response& res) {
-  if (!decision.answered()) return;
-  const auto reset = reset_after_seconds(decision.value);
-  res.set_header("RateLimit-Limit", std::to_string(decision.value.limit));
-  res.set_header("RateLimit-Remaining", std::to_string(decision.value.remaining));
+// RateLimit-* on every response a limiter answered for, Retry-After on a 429 (the original
+// sent neither: docs/compatibility.md#rate-limit-headers); none when no limiter answered.
+void rate_limit_headers(const std::optional<RateLimitDecision>& decision, httplib::Response& res) {
+  if (!decision) return;
+  const auto reset = reset_after_seconds(*decision);
+  res.set_header("RateLimit-Limit", std::to_string(decision->limit));
+  res.set_header("RateLimit-Remaining", std::to_string(decision->remaining));
   res.set_header("RateLimit-Reset", std::to_string(reset));
-  if (!decision.value.allowed) res.set_header("Retry-After", std::to_string(reset));
+  if (!decision->allowed) res.set_header("Retry-After", std::to_string(reset));
 }
 
 // A 503 (the password-hashing queue shed the request, or the database pool stayed busy) says
@@ -118,7 +112,8 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
   // Dereferenced per request: the service is opened after the routes are built.
   const auto service = [&service_ptr]() -> AuthService& { return *service_ptr; };
   // A public POST: 415 for a non-UTF charset first (as the original's body parser, before the
-  // rate limiter), then the library's operation.
+  // rate limiter), then the library's operation (an AuthService::*_json member), whose
+  // rate-limit decision gives the RateLimit-* headers.
   const auto public_post = [&server, service](auto operation, int success_status, auto render) {
     return [&server, service, operation, success_status, render](const httplib::Request& req,
                                                                  httplib::Response& res) {
@@ -127,9 +122,8 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
         server.send_error(req, res, Error(ErrorCode::kUnsupportedMediaType));
         return;
       }
-      Decision decision;
-      auto result = operation(body.text, context(server, req), &decision.value);
-      rate_limit_headers(decision, res);
+      auto result = (service().*operation)(body.text, context(server, req));
+      rate_limit_headers(result.rate_limit, res);
       if (!result) {
         unavailable_headers(service().config(), result.error(), res);
         server.send_error(req, res, result.error());
@@ -144,27 +138,19 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
               auth_doc("Register a new user", false, Schema::kRegisterInput,
                        with_public_errors({{201, "User created", Schema::kRegisterResponse, false},
                                            err(409, "Conflict")})),
-              public_post(
-                  [service](auto body, const auto& ctx, auto* decision) {
-                    return service().register_user_json(body, ctx, decision);
-                  },
-                  201,
-                  [](const User& user, httplib::Response& res) {
-                    res.set_content(json::register_response(user), kJson);
-                  })});
+              public_post(&AuthService::register_user_json, 201,
+                          [](const UserProfile& user, httplib::Response& res) {
+                            res.set_content(json::register_response(user), kJson);
+                          })});
 
   server.add({"POST", "/v1/auth/sessions",
               auth_doc("Create a new authenticated session", false, Schema::kCreateSessionInput,
                        with_public_errors({{200, "Session created", Schema::kAuthResponse, false},
                                            err(401, "Unauthorized")})),
-              public_post(
-                  [service](auto body, const auto& ctx, auto* decision) {
-                    return service().create_session_json(body, ctx, decision);
-                  },
-                  200,
-                  [](const AuthResult& result, httplib::Response& res) {
-                    res.set_content(json::auth_response(result), kJson);
-                  })});
+              public_post(&AuthService::create_session_json, 200,
+                          [](const AuthResult& result, httplib::Response& res) {
+                            res.set_content(json::auth_response(result), kJson);
+                          })});
 
   server.add(
       {"POST", "/v1/auth/tokens/refresh",
@@ -172,14 +158,10 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
                 Schema::kRefreshTokenInput,
                 with_public_errors({{200, "Token pair rotated", Schema::kAuthResponse, false},
                                     err(401, "Unauthorized")})),
-       public_post(
-           [service](auto body, const auto& ctx, auto* decision) {
-             return service().refresh_json(body, ctx, decision);
-           },
-           200,
-           [](const AuthResult& result, httplib::Response& res) {
-             res.set_content(json::auth_response(result), kJson);
-           })});
+       public_post(&AuthService::refresh_json, 200,
+                   [](const AuthResult& result, httplib::Response& res) {
+                     res.set_content(json::auth_response(result), kJson);
+                   })});
 
   // Result<void> has no value to render: its own handler.
   server.add(
@@ -193,10 +175,8 @@ void add_auth_routes(HttpServer& server, const std::unique_ptr<AuthService>& ser
            server.send_error(req, res, Error(ErrorCode::kUnsupportedMediaType));
            return;
          }
-         Decision decision;
-         auto result =
-             service().revoke_current_json(body.text, context(server, req), &decision.value);
-         rate_limit_headers(decision, res);
+         auto result = service().revoke_current_json(body.text, context(server, req));
+         rate_limit_headers(result.rate_limit, res);
          if (!result) {
            server.send_error(req, res, result.error());
            return;

@@ -57,10 +57,11 @@ struct ServiceDependencies {
 // input is checked with contract.hpp's validate(), and `_json`, which parses a request body
 // with contract.hpp's parse_*_input() (nullopt: the request had no JSON content type). Both
 // first count one hit on the `auth` rate-limit bucket of the client IP — before validation,
-// so an invalid body still consumes quota, as in the original. When `rate_limit` is not null
-// it receives that decision (or, for a login refused by the per-account bucket, that bucket's
-// decision), so that a server can send Retry-After and RateLimit-* headers; it is left
-// untouched when no limiter answered. A refused request fails with TOO_MANY_REQUESTS (429).
+// so an invalid body still consumes quota, as in the original. They return a
+// RateLimitedResult (auth_types.hpp): the Result and, in `rate_limit`, that decision (or, for a
+// login refused by the per-account bucket, that bucket's decision), so that a server can send
+// Retry-After and RateLimit-* headers; nullopt when no limiter answered. A refused request
+// fails with TOO_MANY_REQUESTS (429). Results show a user as a UserProfile: never the hash.
 //
 // No operation throws: an unexpected failure (std::bad_alloc included) is
 // INTERNAL_SERVER_ERROR. Register and login hash passwords at most PASSWORD_HASH_CONCURRENCY at
@@ -90,43 +91,37 @@ class AUTHKIT_API AuthService {
   // POST /v1/auth/register: the new user (201). USER_ALREADY_EXISTS (409) for a taken e-mail,
   // found before any hashing. Audited as auth.user.registered
   // (docs/compatibility.md#registration-audit).
-  Result<User> register_user(const RegisterInput& input, const RequestContext& ctx,
-                             RateLimitDecision* rate_limit = nullptr);
-  Result<User> register_user_json(std::optional<std::string_view> json_body,
-                                  const RequestContext& ctx,
-                                  RateLimitDecision* rate_limit = nullptr);
+  RateLimitedResult<UserProfile> register_user(const RegisterInput& input,
+                                               const RequestContext& ctx);
+  RateLimitedResult<UserProfile> register_user_json(std::optional<std::string_view> json_body,
+                                                    const RequestContext& ctx);
 
   // POST /v1/auth/sessions (login): a new session and its tokens. An unknown e-mail and a
   // wrong password are both INVALID_CREDENTIALS after the same hashing work
   // (docs/compatibility.md#login-equal-hashing); a locked
   // account (LOGIN_MAX_FAILURES_PER_ACCOUNT failures in LOGIN_FAILURE_WINDOW_MS) is
-  // TOO_MANY_REQUESTS before any hashing. A stored hash of another algorithm or cost is
-  // replaced after a successful login.
-  Result<AuthResult> create_session(const CreateSessionInput& input, const RequestContext& ctx,
-                                    RateLimitDecision* rate_limit = nullptr);
-  Result<AuthResult> create_session_json(std::optional<std::string_view> json_body,
-                                         const RequestContext& ctx,
-                                         RateLimitDecision* rate_limit = nullptr);
+  // TOO_MANY_REQUESTS before any hashing, with that account bucket's decision. A stored hash of
+  // another algorithm or cost is replaced after a successful login.
+  RateLimitedResult<AuthResult> create_session(const CreateSessionInput& input,
+                                               const RequestContext& ctx);
+  RateLimitedResult<AuthResult> create_session_json(std::optional<std::string_view> json_body,
+                                                    const RequestContext& ctx);
 
   // POST /v1/auth/tokens/refresh: rotates the presented refresh token (docs/api.md#refresh-steps).
   // Replays compromise the session (REFRESH_TOKEN_REUSED); within REFRESH_REUSE_GRACE_MS of its
   // rotation a parent whose child is unused gets that same child back with a fresh access
   // token. An expired token or session is REFRESH_TOKEN_EXPIRED
   // (docs/compatibility.md#refresh-token-expired).
-  Result<AuthResult> refresh(const RefreshTokenInput& input, const RequestContext& ctx,
-                             RateLimitDecision* rate_limit = nullptr);
-  Result<AuthResult> refresh_json(std::optional<std::string_view> json_body,
-                                  const RequestContext& ctx,
-                                  RateLimitDecision* rate_limit = nullptr);
+  RateLimitedResult<AuthResult> refresh(const RefreshTokenInput& input, const RequestContext& ctx);
+  RateLimitedResult<AuthResult> refresh_json(std::optional<std::string_view> json_body,
+                                             const RequestContext& ctx);
 
   // POST /v1/auth/sessions/current/revoke (logout, 204): revokes the refresh token's session
   // (docs/api.md#logout-steps). Logging out of a session that already ended succeeds again
   // (docs/compatibility.md#logout-ended-session).
-  Result<void> revoke_current(const RefreshTokenInput& input, const RequestContext& ctx,
-                              RateLimitDecision* rate_limit = nullptr);
-  Result<void> revoke_current_json(std::optional<std::string_view> json_body,
-                                   const RequestContext& ctx,
-                                   RateLimitDecision* rate_limit = nullptr);
+  RateLimitedResult<void> revoke_current(const RefreshTokenInput& input, const RequestContext& ctx);
+  RateLimitedResult<void> revoke_current_json(std::optional<std::string_view> json_body,
+                                              const RequestContext& ctx);
 
   // The auth middleware (docs/api.md#auth-middleware): the principal of an `Authorization` header
   // value (empty: absent). AUTHORIZATION_REQUIRED, INVALID_AUTHORIZATION_HEADER, INVALID_TOKEN,

@@ -4,10 +4,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "authkit/clock.hpp"
 #include "authkit/export.hpp"
+#include "authkit/rate_limiter.hpp"
 #include "authkit/records.hpp"
+#include "authkit/result.hpp"
 
 namespace authkit {
 inline namespace v1 {
@@ -41,14 +44,28 @@ struct SessionInfo {
 struct AuthResult {
   std::string access_token;
   std::string refresh_token;
-  User user;
+  UserProfile user;
   SessionInfo session;
 };
 
 // GET /v1/auth/me: the caller's user and session (current = true).
 struct MeResult {
-  User user;
+  UserProfile user;
   SessionInfo session;
+};
+
+// The result of a public POST operation (register, login, refresh, logout) with the rate-limit
+// decision it was given, so that a server can send Retry-After and RateLimit-* headers:
+// `rate_limit` is the `auth` bucket's decision for the client (or, for a login refused by the
+// per-account bucket, that bucket's), nullopt when no limiter answered. A refused request
+// fails with TOO_MANY_REQUESTS and still carries its decision.
+template <class T>
+class [[nodiscard]] RateLimitedResult : public Result<T> {
+ public:
+  RateLimitedResult(Result<T>&& result, std::optional<RateLimitDecision> decision)
+      : Result<T>(std::move(result)), rate_limit(decision) {}
+
+  std::optional<RateLimitDecision> rate_limit;
 };
 
 // A dependency's state in a readiness report (docs/api.md#ready).

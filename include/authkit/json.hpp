@@ -25,7 +25,7 @@ namespace json {
 AUTHKIT_API std::string iso_timestamp(TimePoint t);
 
 // {"id":1,"name":"…","email":"…","createdAt":"…"}
-AUTHKIT_API std::string user(const User& u);
+AUTHKIT_API std::string user(const UserProfile& u);
 // {"sessionId":"…","status":"ACTIVE","createdAt":"…","lastSeenAt":"…"|null,
 //  "userAgent":"…"|null,"ipAddress":"…"|null,"current":true}
 // userAgent and ipAddress are the latest activity's (last_seen_from), as the original shows.
@@ -33,7 +33,7 @@ AUTHKIT_API std::string session(const SessionInfo& info);
 // {"accessToken":"…","refreshToken":"…","user":{…},"session":{…}}
 AUTHKIT_API std::string auth_response(const AuthResult& result);
 // {"user":{…}}: the body of POST /v1/auth/register.
-AUTHKIT_API std::string register_response(const User& u);
+AUTHKIT_API std::string register_response(const UserProfile& u);
 // {"user":{…},"session":{…}}: the body of GET /v1/auth/me.
 AUTHKIT_API std::string me_response(const MeResult& me);
 // {"sessions":[{…},…]}: the body of GET /v1/auth/sessions.

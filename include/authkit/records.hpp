@@ -35,13 +35,21 @@ inline constexpr std::string_view kUserRevokedSession = "USER_REVOKED_SESSION";
 inline constexpr std::string_view kUserRevokedAllSessions = "USER_REVOKED_ALL_SESSIONS";
 }  // namespace revoke_reason
 
-struct User {
+// A user as every result shows it: no password hash. What the operations of AuthService return
+// (register, login, refresh, me) and what the JSON shapes are made from.
+struct UserProfile {
   UserId id = 0;
   std::string name;
-  std::string email;          // normalised (trimmed, lower-case) by the caller
-  std::string password_hash;  // the encoded hash string (argon2id or the original's bcrypt)
+  std::string email;  // normalised (trimmed, lower-case) by the caller
   TimePoint created_at{};
   TimePoint updated_at{};
+};
+
+// The user row as the store keeps it: the profile and the password hash. The hash travels only
+// from the store to the password check of login (and its rehash); a User given where a
+// UserProfile is wanted leaves its hash behind.
+struct User : UserProfile {
+  std::string password_hash;  // the encoded hash string (argon2id or the original's bcrypt)
 };
 
 // What a request says about the client: kept on the session at creation and as latest activity.
@@ -87,7 +95,7 @@ struct RefreshToken {
 // A session with the user it belongs to: what an authenticated request needs, in one read.
 struct SessionWithUser {
   Session session;
-  User user;
+  UserProfile user;
 };
 
 }  // namespace v1

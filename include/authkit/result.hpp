@@ -23,6 +23,9 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::remove_cv_t<T>, E>, "value and error types must differ");
 
  public:
+  using value_type = T;
+  using error_type = E;
+
   Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
   Result(const E& error) : state_(std::in_place_index<1>, error) {}        // NOLINT
@@ -66,6 +69,9 @@ class [[nodiscard]] Result {
 template <class E>
 class [[nodiscard]] Result<void, E> {
  public:
+  using value_type = void;
+  using error_type = E;
+
   Result() = default;
   Result(const E& error) : error_(error) {}        // NOLINT: implicit by design
   Result(E&& error) : error_(std::move(error)) {}  // NOLINT

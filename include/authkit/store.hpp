@@ -73,7 +73,6 @@ enum class RotateOutcome {
   kExpired,             // token or session expired
   kHashMismatch,        // jti known but the presented token's hash differs (caller compromises)
 };
-AUTHKIT_API std::string_view to_string(RotateOutcome outcome) noexcept;
 
 struct RotateResult {
   RotateOutcome outcome = RotateOutcome::kNotFound;
@@ -102,7 +101,6 @@ enum class RevokeByTokenOutcome {
   kTokenNotActive,   // the token is not ACTIVE (see `session` to tell a replay from a 2nd logout)
   kHashMismatch,
 };
-AUTHKIT_API std::string_view to_string(RevokeByTokenOutcome outcome) noexcept;
 
 struct RevokeByTokenResult {
   RevokeByTokenOutcome outcome = RevokeByTokenOutcome::kNotFound;

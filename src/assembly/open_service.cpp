@@ -1,6 +1,5 @@
 // AuthService::create and AuthService::open: from a Config (and what the caller supplies) to a
 // running service. The assembly step: the one place that picks backends (docs/architecture.md).
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 #include "authkit/auth_service.hpp"
 #include "authkit/backends.hpp"
 #include "authkit/crypto.hpp"
+#include "base/catch_all.hpp"
 #include "session/service_state.hpp"
 
 namespace authkit {
@@ -50,7 +50,7 @@ Result<void> require_current_schema(Store& store) {
 }  // namespace
 
 Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceDependencies deps) {
-  try {
+  return catch_all([&]() -> Result<std::unique_ptr<AuthService>> {
     if (!deps.store) {
       return Error(ErrorCode::kInvalidConfiguration, "ServiceDependencies::store is required");
     }
@@ -78,13 +78,11 @@ Result<std::unique_ptr<AuthService>> AuthService::create(Config config, ServiceD
     if (!dummy) return std::move(dummy).error();
     state->dummy_hash = std::move(*dummy);
     return std::unique_ptr<AuthService>(new AuthService(std::move(state)));
-  } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalServerError, e.what());
-  }
+  });
 }
 
 Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDependencies deps) {
-  try {
+  return catch_all([&]() -> Result<std::unique_ptr<AuthService>> {
     if (!deps.store) {
       StoreOptions options;
       options.migrate_on_open = config.migrate_on_start;
@@ -104,9 +102,7 @@ Result<std::unique_ptr<AuthService>> AuthService::open(Config config, ServiceDep
       deps.rate_limiter = std::move(*limiter);
     }
     return create(std::move(config), std::move(deps));
-  } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalServerError, e.what());
-  }
+  });
 }
 
 }  // namespace v1

@@ -1,8 +1,7 @@
 // open_store: picks the backend from the database URL's scheme.
-#include <exception>
-
 #include "authkit/backends.hpp"
 #include "authkit/store.hpp"
+#include "base/catch_all.hpp"
 #include "storage/sql/sql_store.hpp"
 #include "storage/sqlite/sqlite_driver.hpp"
 #if defined(AUTHKIT_WITH_POSTGRES)
@@ -59,24 +58,24 @@ Result<std::unique_ptr<storage::SqlDriver>> open_driver(std::string_view url,
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_store(std::string_view database_url, StoreOptions options) {
-  try {
-    auto driver = open_driver(database_url, options);
-    if (!driver) return driver.error();
-    auto store = std::make_unique<storage::SqlStore>(std::move(*driver), std::move(options));
-    if (store->migrate_on_open()) {
-      auto migrated = store->migrate();
-      if (!migrated) return migrated.error();
-      // A schema change at start-up is worth a line in the operator's log.
-      if (!migrated->applied.empty() && store->logger()) {
-        store->logger()->log(LogLevel::kInfo, "migrations_applied",
-                             {{"count", static_cast<std::int64_t>(migrated->applied.size())},
-                              {"currentVersion", std::int64_t{migrated->current_version}}});
-      }
-    }
-    return std::unique_ptr<Store>(std::move(store));
-  } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalServerError, std::string("storage: ") + e.what());
-  }
+  return catch_all(
+      [&]() -> Result<std::unique_ptr<Store>> {
+        auto driver = open_driver(database_url, options);
+        if (!driver) return driver.error();
+        auto store = std::make_unique<storage::SqlStore>(std::move(*driver), std::move(options));
+        if (store->migrate_on_open()) {
+          auto migrated = store->migrate();
+          if (!migrated) return migrated.error();
+          // A schema change at start-up is worth a line in the operator's log.
+          if (!migrated->applied.empty() && store->logger()) {
+            store->logger()->log(LogLevel::kInfo, "migrations_applied",
+                                 {{"count", static_cast<std::int64_t>(migrated->applied.size())},
+                                  {"currentVersion", std::int64_t{migrated->current_version}}});
+          }
+        }
+        return std::unique_ptr<Store>(std::move(store));
+      },
+      "storage: ");
 }
 
 }  // namespace v1

@@ -3,10 +3,11 @@
 #include "authkit/auth_service.hpp"
 
 #include <exception>
-#include <new>
+#include <optional>
+#include <type_traits>
 #include <utility>
 
-#include "authkit/crypto.hpp"
+#include "base/catch_all.hpp"
 #include "session/service_state.hpp"
 
 namespace authkit {
@@ -16,21 +17,38 @@ namespace {
 // Runs `fn`, turning any exception into INTERNAL_SERVER_ERROR (and an unhandled_error log line).
 template <class Fn>
 auto guarded(detail::ServiceState& state, const RequestContext* ctx, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return Error(ErrorCode::kInternalServerError, "out of memory");
-  } catch (const std::exception& e) {
-    try {
-      state.log(LogLevel::kError, "unhandled_error", ctx ? *ctx : RequestContext{},
-                {{"error", std::string(e.what())}});
-    } catch (...) {
-      // The error below is what matters; a lost log line is acceptable.
+  return catch_all(std::forward<Fn>(fn), {}, [&](const std::exception& e) {
+    state.log(LogLevel::kError, "unhandled_error", ctx ? *ctx : RequestContext{},
+              {{"error", std::string(e.what())}});
+  });
+}
+
+// The frame of a public POST operation: one hit on the `auth` bucket of the client (before
+// validation, so an invalid body still consumes quota), then `check` (validate() of a typed input
+// or parse_*_input() of a JSON body), then `run`, the operation of the session rules
+// (register.cpp, login.cpp, ...), on the valid input. A `run` taking the decision too may replace
+// it (login does, with the account bucket's when that one refuses). No exception leaves; the
+// decision is returned whatever happened after it was made.
+template <class Check, class Run>
+auto public_post(detail::ServiceState& state, const RequestContext& ctx, Check&& check, Run run) {
+  using Input = typename std::invoke_result_t<Check&>::value_type;
+  std::optional<RateLimitDecision> decision;
+  const auto operation = [&](const Input& valid) {
+    if constexpr (std::is_invocable_v<Run, detail::ServiceState&, const Input&,
+                                      const RequestContext&, std::optional<RateLimitDecision>&>) {
+      return run(state, valid, ctx, decision);
+    } else {
+      return run(state, valid, ctx);
     }
-    return Error(ErrorCode::kInternalServerError, e.what());
-  } catch (...) {
-    return Error(ErrorCode::kInternalServerError, "unknown exception");
-  }
+  };
+  using Output = std::invoke_result_t<decltype(operation), const Input&>;
+  Output result = guarded(state, &ctx, [&]() -> Output {
+    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(state, ctx, decision));
+    auto valid = check();
+    if (!valid) return std::move(valid).error();
+    return operation(*valid);
+  });
+  return RateLimitedResult<typename Output::value_type>(std::move(result), std::move(decision));
 }
 
 }  // namespace
@@ -38,89 +56,52 @@ auto guarded(detail::ServiceState& state, const RequestContext* ctx, Fn&& fn) ->
 AuthService::AuthService(std::unique_ptr<detail::ServiceState> state) : state_(std::move(state)) {}
 AuthService::~AuthService() = default;
 
-Result<User> AuthService::register_user(const RegisterInput& input, const RequestContext& ctx,
-                                        RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<User> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = validate(input);
-    if (!valid) return std::move(valid).error();
-    return detail::register_user(*state_, *valid, ctx);
-  });
+RateLimitedResult<UserProfile> AuthService::register_user(const RegisterInput& input,
+                                                          const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return validate(input); }, &detail::register_user);
 }
 
-Result<User> AuthService::register_user_json(std::optional<std::string_view> json_body,
-                                             const RequestContext& ctx,
-                                             RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<User> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = parse_register_input(json_body);
-    if (!valid) return std::move(valid).error();
-    return detail::register_user(*state_, *valid, ctx);
-  });
+RateLimitedResult<UserProfile> AuthService::register_user_json(
+    std::optional<std::string_view> json_body, const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return parse_register_input(json_body); }, &detail::register_user);
 }
 
-Result<AuthResult> AuthService::create_session(const CreateSessionInput& input,
-                                               const RequestContext& ctx,
-                                               RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<AuthResult> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = validate(input);
-    if (!valid) return std::move(valid).error();
-    return detail::login(*state_, *valid, ctx, rate_limit);
-  });
+RateLimitedResult<AuthResult> AuthService::create_session(const CreateSessionInput& input,
+                                                          const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return validate(input); }, &detail::login);
 }
 
-Result<AuthResult> AuthService::create_session_json(std::optional<std::string_view> json_body,
-                                                    const RequestContext& ctx,
-                                                    RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<AuthResult> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = parse_create_session_input(json_body);
-    if (!valid) return std::move(valid).error();
-    return detail::login(*state_, *valid, ctx, rate_limit);
-  });
+RateLimitedResult<AuthResult> AuthService::create_session_json(
+    std::optional<std::string_view> json_body, const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return parse_create_session_input(json_body); }, &detail::login);
 }
 
-Result<AuthResult> AuthService::refresh(const RefreshTokenInput& input, const RequestContext& ctx,
-                                        RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<AuthResult> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = validate(input);
-    if (!valid) return std::move(valid).error();
-    return detail::refresh(*state_, *valid, ctx);
-  });
+RateLimitedResult<AuthResult> AuthService::refresh(const RefreshTokenInput& input,
+                                                   const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return validate(input); }, &detail::refresh);
 }
 
-Result<AuthResult> AuthService::refresh_json(std::optional<std::string_view> json_body,
-                                             const RequestContext& ctx,
-                                             RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<AuthResult> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = parse_refresh_token_input(json_body);
-    if (!valid) return std::move(valid).error();
-    return detail::refresh(*state_, *valid, ctx);
-  });
+RateLimitedResult<AuthResult> AuthService::refresh_json(std::optional<std::string_view> json_body,
+                                                        const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return parse_refresh_token_input(json_body); }, &detail::refresh);
 }
 
-Result<void> AuthService::revoke_current(const RefreshTokenInput& input, const RequestContext& ctx,
-                                         RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<void> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = validate(input);
-    if (!valid) return std::move(valid).error();
-    return detail::logout(*state_, *valid, ctx);
-  });
+RateLimitedResult<void> AuthService::revoke_current(const RefreshTokenInput& input,
+                                                    const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return validate(input); }, &detail::logout);
 }
 
-Result<void> AuthService::revoke_current_json(std::optional<std::string_view> json_body,
-                                              const RequestContext& ctx,
-                                              RateLimitDecision* rate_limit) {
-  return guarded(*state_, &ctx, [&]() -> Result<void> {
-    AUTHKIT_RETURN_IF_ERROR(detail::check_request_rate(*state_, ctx, rate_limit));
-    auto valid = parse_refresh_token_input(json_body);
-    if (!valid) return std::move(valid).error();
-    return detail::logout(*state_, *valid, ctx);
-  });
+RateLimitedResult<void> AuthService::revoke_current_json(std::optional<std::string_view> json_body,
+                                                         const RequestContext& ctx) {
+  return public_post(
+      *state_, ctx, [&] { return parse_refresh_token_input(json_body); }, &detail::logout);
 }
 
 Result<Principal> AuthService::authenticate(std::string_view authorization_header,

@@ -65,7 +65,6 @@ Result<std::string_view> bearer_token(std::string_view header) {
 }
 
 MeResult me_result(SessionWithUser&& found) {
-  found.user.password_hash.clear();
   return MeResult{std::move(found.user), SessionInfo{std::move(found.session), true}};
 }
 

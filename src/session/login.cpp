@@ -50,7 +50,7 @@ void rehash_if_needed(ServiceState& state, const RequestContext& ctx, const User
 }  // namespace
 
 Result<AuthResult> login(ServiceState& state, const CreateSessionInput& input,
-                         const RequestContext& ctx, RateLimitDecision* rate_limit) {
+                         const RequestContext& ctx, std::optional<RateLimitDecision>& decision) {
   const std::string email = normalize_email(input.email);
 
   // Before any hashing: a locked account costs an attacker nothing but costs us nothing either.
@@ -60,7 +60,7 @@ Result<AuthResult> login(ServiceState& state, const CreateSessionInput& input,
               {{"bucket", std::string(RateLimitPolicy::kAccountBucket)},
                {"error", account.error().diagnostic}});
   } else if (!account->allowed) {
-    if (rate_limit != nullptr) *rate_limit = *account;
+    decision = *account;
     return rate_limited(state, RateLimitPolicy::kAccountBucket, *account);
   }
 
@@ -119,9 +119,8 @@ Result<AuthResult> login(ServiceState& state, const CreateSessionInput& input,
   state.metrics.login_attempt("success");
   state.audit_event("auth.login.succeeded", ctx,
                     {{"userId", std::int64_t{user.id}}, {"sessionId", session_id}});
-  user.password_hash.clear();  // a result never carries the hash
-  return AuthResult{std::move(*access_token), std::move(*refresh_token), std::move(user),
-                    SessionInfo{std::move(created->session), true}};
+  return AuthResult{std::move(*access_token), std::move(*refresh_token),
+                    UserProfile(std::move(user)), SessionInfo{std::move(created->session), true}};
 }
 
 }  // namespace authkit::detail

@@ -112,9 +112,8 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
   state.metrics.refresh_attempt("success");
   state.audit_event("auth.refresh.succeeded", ctx,
                     {{"userId", std::int64_t{*user_id}}, {"sessionId", presented.session_id}});
-  User shown = std::move(**user);
-  shown.password_hash.clear();
-  return AuthResult{std::move(*access_token), std::move(refresh_token), std::move(shown),
+  return AuthResult{std::move(*access_token), std::move(refresh_token),
+                    UserProfile(std::move(**user)),
                     SessionInfo{std::move(*rotated->session), true}};
 }
 

@@ -6,8 +6,8 @@
 
 namespace authkit::detail {
 
-Result<User> register_user(ServiceState& state, const RegisterInput& input,
-                           const RequestContext& ctx) {
+Result<UserProfile> register_user(ServiceState& state, const RegisterInput& input,
+                                  const RequestContext& ctx) {
   const std::string email = normalize_email(input.email);
   auto existing = state.store->find_user_by_email(email);
   if (!existing) return std::move(existing).error();
@@ -24,8 +24,7 @@ Result<User> register_user(ServiceState& state, const RegisterInput& input,
   auto user = state.store->create_user(NewUser{input.name, email, std::move(*hash), state.now()});
   if (!user) return std::move(user).error();
   state.audit_event("auth.user.registered", ctx, {{"userId", std::int64_t{user->id}}});
-  user->password_hash.clear();  // a result never carries the hash
-  return user;
+  return UserProfile(std::move(*user));
 }
 
 }  // namespace authkit::detail

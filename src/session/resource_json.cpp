@@ -25,7 +25,7 @@ Json optional_string(const std::optional<std::string>& value) {
   return value ? Json(*value) : Json(nullptr);
 }
 
-Json user_value(const User& u) {
+Json user_value(const UserProfile& u) {
   Json out = Json::object();
   out["id"] = u.id;
   out["name"] = u.name;
@@ -71,7 +71,7 @@ std::string iso_timestamp(TimePoint t) {
   return buffer;
 }
 
-std::string user(const User& u) { return dump(user_value(u)); }
+std::string user(const UserProfile& u) { return dump(user_value(u)); }
 
 std::string session(const SessionInfo& info) { return dump(session_value(info)); }
 
@@ -84,7 +84,7 @@ std::string auth_response(const AuthResult& result) {
   return dump(out);
 }
 
-std::string register_response(const User& u) {
+std::string register_response(const UserProfile& u) {
   Json out = Json::object();
   out["user"] = user_value(u);
   return dump(out);

@@ -63,7 +63,7 @@ Error rate_limited(ServiceState& state, std::string_view bucket, const RateLimit
 }
 
 Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
-                                RateLimitDecision* out) {
+                                std::optional<RateLimitDecision>& out) {
   const std::string_view ip =
       ctx.client.ip_address ? std::string_view(*ctx.client.ip_address) : std::string_view();
   auto decision = state.policy.check_request(ip);
@@ -75,7 +75,7 @@ Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
                {"error", decision.error().diagnostic}});
     return {};
   }
-  if (out != nullptr) *out = *decision;
+  out = *decision;
   if (!decision->allowed) return rate_limited(state, RateLimitPolicy::kRequestBucket, *decision);
   return {};
 }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,10 +47,11 @@ struct ServiceState {
            LogFields fields) const;
 };
 
-// Counts one hit on the `auth` bucket of the client IP (docs/api.md#rate-limit-policy). Refused →
-// TOO_MANY_REQUESTS and auth_api_rate_limit_hits_total{bucket,mode} + 1.
+// Counts one hit on the `auth` bucket of the client IP (docs/rate-limiting.md), its decision kept
+// in `decision` (left as it is when the limiter cannot answer). Refused → TOO_MANY_REQUESTS and
+// auth_api_rate_limit_hits_total{bucket,mode} + 1.
 Result<void> check_request_rate(ServiceState& state, const RequestContext& ctx,
-                                RateLimitDecision* out);
+                                std::optional<RateLimitDecision>& decision);
 
 // TOO_MANY_REQUESTS, counted in the hits metric with the decision's bucket and mode.
 Error rate_limited(ServiceState& state, std::string_view bucket, const RateLimitDecision& d);
@@ -82,10 +84,11 @@ Claims access_claims(const ServiceState& state, std::string_view session_id, Use
 // The operations, one file each (register.cpp, login.cpp, refresh.cpp, logout.cpp,
 // authenticate.cpp, session_admin.cpp, probes.cpp); rate limiting and input validation happen
 // in auth_service.cpp before these run.
-Result<User> register_user(ServiceState& state, const RegisterInput& input,
-                           const RequestContext& ctx);
+// login() replaces `decision` with the account bucket's when that bucket refuses.
+Result<UserProfile> register_user(ServiceState& state, const RegisterInput& input,
+                                  const RequestContext& ctx);
 Result<AuthResult> login(ServiceState& state, const CreateSessionInput& input,
-                         const RequestContext& ctx, RateLimitDecision* rate_limit);
+                         const RequestContext& ctx, std::optional<RateLimitDecision>& decision);
 Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
                            const RequestContext& ctx);
 Result<void> logout(ServiceState& state, const RefreshTokenInput& input, const RequestContext& ctx);

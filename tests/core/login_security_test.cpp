@@ -133,18 +133,20 @@ CORE_TEST("core: an injected hasher whose own gate is saturated elsewhere gives 
 
 CORE_TEST("core: the auth bucket refuses request max+1, invalid bodies included (checklist 10)") {
   Harness<TestType> h([](Config& c) { c.rate_limit_max_requests = 3; });
-  RateLimitDecision decision;
   for (int i = 0; i < 3; ++i) {
-    auto r = h.service->register_user_json("[]", h.ctx(), &decision);
+    auto r = h.service->register_user_json("[]", h.ctx());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::kInvalidPayload);
-    CHECK(decision.allowed);
-    CHECK(decision.remaining == 2 - i);
+    REQUIRE(r.rate_limit);
+    CHECK(r.rate_limit->allowed);
+    CHECK(r.rate_limit->remaining == 2 - i);
   }
-  auto refused = h.service->refresh_json(R"({"refreshToken":"x"})", h.ctx(), &decision);
+  auto refused = h.service->refresh_json(R"({"refreshToken":"x"})", h.ctx());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::kTooManyRequests);
   CHECK(refused.error().status == 429);
+  REQUIRE(refused.rate_limit);
+  const RateLimitDecision& decision = *refused.rate_limit;
   CHECK_FALSE(decision.allowed);
   CHECK(decision.limit == 3);
   CHECK(decision.remaining == 0);
@@ -157,6 +159,41 @@ CORE_TEST("core: the auth bucket refuses request max+1, invalid bodies included 
   CHECK(h.service->register_user({"Other", "other@example.com", "strong-pass-123"}, other));
   h.clock->advance(60001ms);  // a new window
   CHECK(h.service->register_user({"Again", "again@example.com", "strong-pass-123"}, h.ctx()));
+}
+
+namespace {
+
+// A limiter that cannot answer at all: a backend without a fallback, failing.
+class MuteLimiter final : public RateLimiter {
+ public:
+  Result<RateLimitDecision> hit(std::string_view, std::string_view, const RateLimit&) override {
+    return Error(ErrorCode::kServiceUnavailable, "limiter down");
+  }
+  Result<RateLimitDecision> peek(std::string_view bucket, std::string_view key,
+                                 const RateLimit& limit) override {
+    return hit(bucket, key, limit);
+  }
+};
+
+}  // namespace
+
+CORE_TEST("core: a public POST no limiter answered goes through with no decision") {
+  Harness<TestType> h({}, nullptr, std::make_shared<MuteLimiter>());
+  auto registered =
+      h.service->register_user({"Mute", "mute@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE(registered);
+  CHECK_FALSE(registered.rate_limit.has_value());
+  // Neither the auth bucket nor the account bucket answered.
+  auto login = h.service->create_session_json(
+      R"({"email":"mute@example.com","password":"strong-pass-123"})", h.ctx());
+  REQUIRE(login);
+  CHECK_FALSE(login.rate_limit.has_value());
+  auto invalid = h.service->revoke_current_json("[]", h.ctx());
+  REQUIRE_FALSE(invalid);
+  CHECK(invalid.error().code == ErrorCode::kInvalidPayload);
+  CHECK_FALSE(invalid.rate_limit.has_value());
+  const auto logged = h.logger->names();
+  CHECK(std::count(logged.begin(), logged.end(), "rate_limiter_error") >= 3);
 }
 
 CORE_TEST("core: RATE_LIMIT_IPV6_PREFIX groups IPv6 clients of the auth bucket") {
@@ -196,13 +233,12 @@ CORE_TEST("core: an account is locked after N failures, before any hashing (chec
     CHECK(r.error().code == ErrorCode::kInvalidCredentials);
   }
   h.hasher->reset();
-  RateLimitDecision decision;
-  auto locked =
-      h.service->create_session({" LOCK@example.com", "strong-pass-123"}, h.ctx(), &decision);
+  auto locked = h.service->create_session({" LOCK@example.com", "strong-pass-123"}, h.ctx());
   REQUIRE_FALSE(locked);
   CHECK(locked.error().code == ErrorCode::kTooManyRequests);
-  CHECK_FALSE(decision.allowed);
-  CHECK(decision.limit == 3);
+  REQUIRE(locked.rate_limit);  // the account bucket's decision, not the auth bucket's
+  CHECK_FALSE(locked.rate_limit->allowed);
+  CHECK(locked.rate_limit->limit == 3);
   CHECK(h.hasher->verified_parameters().empty());  // no hashing work for a locked account
   CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"login_account\",mode=\"memory\"}") == 1);
   // Unknown e-mails are counted as well, so a lock reveals nothing about existence.
@@ -454,14 +490,16 @@ CORE_TEST("core: with Redis, request max+1 is refused and counted with mode redi
   // A client address of its own, so the shared Redis holds no earlier count for it.
   const RequestContext client{{"agent", "10.77." + authkit::crypto::random_uuid_v4().substr(0, 8)},
                               "corr-redis"};
-  RateLimitDecision decision;
-  REQUIRE(h.service->register_user({"Redis", "redis-limit@example.com", "strong-pass-123"}, client,
-                                   &decision));
-  CHECK(decision.mode == RateLimitMode::kRedis);
-  auto refused = h.service->register_user_json("{}", client, &decision);
+  auto registered =
+      h.service->register_user({"Redis", "redis-limit@example.com", "strong-pass-123"}, client);
+  REQUIRE(registered);
+  REQUIRE(registered.rate_limit);
+  CHECK(registered.rate_limit->mode == RateLimitMode::kRedis);
+  auto refused = h.service->register_user_json("{}", client);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::kTooManyRequests);
-  CHECK(decision.mode == RateLimitMode::kRedis);
+  REQUIRE(refused.rate_limit);
+  CHECK(refused.rate_limit->mode == RateLimitMode::kRedis);
   CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"auth\",mode=\"redis\"}") == 1);
   CHECK(h.metric("auth_api_rate_limit_hits_total{bucket=\"auth\",mode=\"memory\"}") == -1);
 }

@@ -9,10 +9,11 @@
 #include <atomic>
 #include <cerrno>
 #include <ctime>
-#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
+
+#include "base/catch_all.hpp"
 
 namespace authkit {
 inline namespace v1 {
@@ -200,16 +201,16 @@ void ReadCoalescer::lead(Waiter& self) noexcept {
 }
 
 void ReadCoalescer::run_batch(std::span<PendingRead* const> reads) noexcept {
-  std::string failure = "storage: read batch left a read unanswered";
-  try {
-    run_(reads);
-  } catch (const std::exception& e) {
-    failure = std::string("storage: ") + e.what();
-  } catch (...) {
-    failure = "storage: unknown exception";
-  }
+  Result<void> ran = catch_all(
+      [&]() -> Result<void> {
+        run_(reads);
+        return {};
+      },
+      "storage: ");
+  const Error unanswered =
+      ran ? unexpected_error("storage: ", "read batch left a read unanswered") : ran.error();
   for (PendingRead* read : reads) {
-    if (!read->result) read->result = Error(ErrorCode::kInternalServerError, failure);
+    if (!read->result) read->result = unanswered;
   }
 }
 

@@ -6,18 +6,11 @@
 namespace authkit {
 inline namespace v1 {
 namespace storage {
-namespace {
 
 bool within_grace(const RefreshToken& token, const RotateRequest& request) noexcept {
   return request.reuse_grace > Duration::zero() && token.status == RefreshTokenStatus::kUsed &&
          token.used_at.has_value() && token.replaced_by_token_id.has_value() &&
          request.now - *token.used_at <= request.reuse_grace;
-}
-
-}  // namespace
-
-bool rotation_needs_child(const RefreshToken& token, const RotateRequest& request) noexcept {
-  return within_grace(token, request);
 }
 
 RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,

@@ -10,11 +10,12 @@ namespace authkit {
 inline namespace v1 {
 namespace storage {
 
-// True when a rotation must also read the presented token's child to decide (reuse grace).
-bool rotation_needs_child(const RefreshToken& token, const RotateRequest& request) noexcept;
+// True when the token was rotated within the reuse grace: a rotation must then also read the
+// presented token's child to decide.
+bool within_grace(const RefreshToken& token, const RotateRequest& request) noexcept;
 
 // Which branch the refresh takes for `token` (found by jti) and `session` (its session, read
-// under the transaction's lock). `child` is the token's replacement when rotation_needs_child.
+// under the transaction's lock). `child` is the token's replacement when within_grace.
 RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
                               const std::optional<Session>& session,
                               const std::optional<RefreshToken>& child,

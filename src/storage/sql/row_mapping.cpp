@@ -63,7 +63,8 @@ Result<SessionWithUser> session_with_user_from_row(const SqlRow& row) {
   if (!session) return std::move(session).error();
   auto user = user_from_cells(cells.subspan(kSessionColumnCount));
   if (!user) return std::move(user).error();
-  return SessionWithUser{std::move(*session), std::move(*user)};
+  // The profile only: a bearer-checked request never needs the password hash.
+  return SessionWithUser{std::move(*session), UserProfile(std::move(*user))};
 }
 
 Result<RefreshToken> token_from_row(const SqlRow& row) {

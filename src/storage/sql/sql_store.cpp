@@ -2,11 +2,11 @@
 #include "storage/sql/sql_store.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <map>
 #include <utility>
 
 #include "authkit/crypto.hpp"
+#include "base/catch_all.hpp"
 #include "storage/sql/rotation_rules.hpp"
 #include "storage/sql/row_mapping.hpp"
 
@@ -18,13 +18,7 @@ namespace {
 // Nothing may escape the public API as an exception (bad_alloc included).
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalServerError, std::string("storage: ") + e.what());
-  } catch (...) {
-    return Error(ErrorCode::kInternalServerError, "storage: unknown exception");
-  }
+  return catch_all(std::forward<F>(f), "storage: ");
 }
 
 // PostgreSQL cannot store U+0000 in text (docs/compatibility.md#input-max-lengths): refuse it on
@@ -308,7 +302,7 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
             first_row(s.exec(Stmt::kFindTokenById, {param((*token)->id)}), &token_from_row);
         if (!again) return again.error();
         *token = std::move(*again);
-        if (*token && rotation_needs_child(**token, request)) {
+        if (*token && within_grace(**token, request)) {
           auto c = first_row(s.exec(Stmt::kFindTokenById, {param(*(*token)->replaced_by_token_id)}),
                              &token_from_row);
           if (!c) return c.error();
