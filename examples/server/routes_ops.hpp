@@ -1,11 +1,11 @@
 // /health, /ready and /metrics (spec §9.1-§9.3), behind hooks the AuthService will fill.
 #pragma once
 
-#include <authkit/config.hpp>
 #include <functional>
 #include <string>
 
 #include "http_server.hpp"
+#include "server_config.hpp"
 
 namespace authkit::server {
 
@@ -20,6 +20,6 @@ struct OperationalHooks {
   std::function<std::string()> metrics_text;  // Prometheus text exposition
 };
 
-void add_operational_routes(HttpServer& server, const Config& config, OperationalHooks hooks);
+void add_operational_routes(HttpServer& server, const ServerConfig& config, OperationalHooks hooks);
 
 }  // namespace authkit::server
