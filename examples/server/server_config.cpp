@@ -22,8 +22,8 @@ std::size_t http_threads_besides_hashing() noexcept {
 
 void read_node_env(Reader& reader, std::string_view name, ServerConfig& config) {
   if (auto env = reader.enumeration<NodeEnv>(name, {{"development", NodeEnv::kDevelopment},
-                                                   {"test", NodeEnv::kTest},
-                                                   {"production", NodeEnv::kProduction}})) {
+                                                    {"test", NodeEnv::kTest},
+                                                    {"production", NodeEnv::kProduction}})) {
     config.node_env = *env;
   }
 }

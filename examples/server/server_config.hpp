@@ -29,9 +29,9 @@ enum class NodeEnv {
 // configured values instead when HTTP_THREADS is unset.
 std::size_t default_http_threads() noexcept;
 
-// Every setting of authkit-server (docs/configuration.md#variables-of-the-reference-server-authkit-server
-// and the server's variables of the original service). A default-constructed ServerConfig holds
-// the defaults.
+// Every setting of authkit-server
+// (docs/configuration.md#variables-of-the-reference-server-authkit-server and the server's
+// variables of the original service). A default-constructed ServerConfig holds the defaults.
 struct ServerConfig {
   Config library;  // the library's settings: the AuthService's configuration
 

@@ -62,7 +62,7 @@ struct AUTHKIT_API Config {
   std::optional<std::string> redis_url;                           // REDIS_URL (unset: no Redis)
   Duration rate_limit_window = std::chrono::milliseconds(60000);  // RATE_LIMIT_WINDOW_MS
   std::int64_t rate_limit_max_requests = 100;                     // RATE_LIMIT_MAX_REQUESTS
-  int bcrypt_rounds = kBcryptRoundsDefault;  // BCRYPT_ROUNDS
+  int bcrypt_rounds = kBcryptRoundsDefault;                       // BCRYPT_ROUNDS
 
   // Added by libauthkit.
   std::string access_token_algorithm = "HS256";  // ACCESS_TOKEN_ALGORITHM

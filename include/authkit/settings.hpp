@@ -8,10 +8,10 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
-#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 

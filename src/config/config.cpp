@@ -208,7 +208,8 @@ void read_with_token_keys(Reader& /*reader*/, std::string_view /*name*/, Config&
 
 void read_password_algorithm(Reader& reader, std::string_view name, Config& config) {
   if (auto algorithm = reader.enumeration<PasswordAlgorithm>(
-          name, {{"argon2id", PasswordAlgorithm::kArgon2id}, {"bcrypt", PasswordAlgorithm::kBcrypt}})) {
+          name,
+          {{"argon2id", PasswordAlgorithm::kArgon2id}, {"bcrypt", PasswordAlgorithm::kBcrypt}})) {
     config.password_hash_algorithm = *algorithm;
   }
 }
@@ -266,8 +267,8 @@ constexpr config_table::SettingRow kTable[] = {
      integer<&Config::argon2_opslimit,
              {crypto_pwhash_OPSLIMIT_MIN, true, crypto_pwhash_OPSLIMIT_MAX}>},
     {{"ARGON2_MEMLIMIT", "67108864", kLibrary},
-     integer<&Config::argon2_memlimit, {crypto_pwhash_MEMLIMIT_MIN, true,
-                                        static_cast<double>(crypto_pwhash_MEMLIMIT_MAX)}>},
+     integer<&Config::argon2_memlimit,
+             {crypto_pwhash_MEMLIMIT_MIN, true, static_cast<double>(crypto_pwhash_MEMLIMIT_MAX)}>},
     {{"PASSWORD_HASH_CONCURRENCY", "2 x the number of cores", kLibrary},
      integer<&Config::password_hash_concurrency, {1, true}>},
     {{"PASSWORD_HASH_QUEUE_MAX", "8 x PASSWORD_HASH_CONCURRENCY", kLibrary}, read_hash_queue_max},
@@ -296,8 +297,7 @@ constexpr config_table::SettingRow kTable[] = {
     {{"SHUTDOWN_TIMEOUT_MS", "10000", kServer}, nullptr},
     {{"PURGE_INTERVAL", "1h", kServer}, nullptr},
     {{"MIGRATE_ON_START", "true", kLibrary}, boolean<&Config::migrate_on_start>},
-    {{"DATABASE_POOL_SIZE", "8", kLibrary},
-     integer<&Config::database_pool_size, {1, true, 1000}>},
+    {{"DATABASE_POOL_SIZE", "8", kLibrary}, integer<&Config::database_pool_size, {1, true, 1000}>},
     {{"DATABASE_READ_COALESCING", "true", kLibrary}, boolean<&Config::database_read_coalescing>},
     {{"DATABASE_READ_COALESCING_PATIENCE_MS", "2", kLibrary},
      integer<&Config::database_read_coalescing_patience, {0, true, 1000}>},

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "authkit/config.hpp"
-#include "config/settings_table.hpp"
 #include "base/text.hpp"
+#include "config/settings_table.hpp"
 #include "js/js_number.hpp"
 #include "js/js_string.hpp"
 
@@ -14,8 +14,8 @@ namespace authkit {
 inline namespace v1 {
 namespace {
 
-using detail::js_string_to_number;
 using detail::js_length;
+using detail::js_string_to_number;
 using detail::js_trim;
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
@@ -47,7 +47,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
     current[0] = i;
     for (std::size_t j = 1; j < width; ++j) {
       const bool same = fold(a[i - 1]) == fold(b[j - 1]);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
+      current[j] =
+          std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
       if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) && fold(a[i - 2]) == fold(b[j - 1])) {
         current[j] = std::min(current[j], before[j - 2] + 1);
       }
@@ -97,7 +98,8 @@ void SettingsReader::issue(std::string_view name, std::string message) {
 }
 
 void SettingsReader::cross_issue(std::string_view name, std::string message) {
-  issues_.emplace_back(config_table::setting_table().size(), ErrorDetail{std::string(name), std::move(message)});
+  issues_.emplace_back(config_table::setting_table().size(),
+                       ErrorDetail{std::string(name), std::move(message)});
 }
 
 std::int64_t SettingsReader::integer(std::string_view name, std::int64_t fallback,
@@ -169,8 +171,8 @@ std::optional<std::string> SettingsReader::optional_token(std::string_view name,
                                                           std::size_t min_length) {
   auto token = optional_text(name);
   if (token && js_length(*token) < min_length) {
-    issue(name, std::string(name) + " must have at least " + std::to_string(min_length) +
-                    " characters");
+    issue(name,
+          std::string(name) + " must have at least " + std::to_string(min_length) + " characters");
   }
   return token;
 }

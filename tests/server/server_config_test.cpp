@@ -22,9 +22,9 @@ using authkit::Duration;
 using authkit::ErrorCode;
 using authkit::ErrorDetail;
 using authkit::LogLevel;
+using authkit::PasswordAlgorithm;
 using authkit::server::NodeEnv;
 using authkit::server::ServerConfig;
-using authkit::PasswordAlgorithm;
 using namespace std::chrono_literals;
 
 namespace {
@@ -212,7 +212,8 @@ TEST_CASE("server config: secrets must have 32 characters after trimming", "[ser
   CHECK(unicode.access_token_secret == secret32);
 }
 
-TEST_CASE("server config: secret length counts JavaScript characters, not bytes", "[server-config]") {
+TEST_CASE("server config: secret length counts JavaScript characters, not bytes",
+          "[server-config]") {
   std::string accented;  // 16 characters, 32 bytes
   for (int i = 0; i < 16; ++i) accented += "\xc3\xa9";
   check_issue(with(valid_env(), "ACCESS_TOKEN_SECRET", accented), "ACCESS_TOKEN_SECRET",
@@ -716,7 +717,8 @@ TEST_CASE("server config: password hashing settings make the policy", "[server-c
               "Too small: expected number to be >=1");
 }
 
-TEST_CASE("server config: every problem is reported at once, in variable order", "[server-config]") {
+TEST_CASE("server config: every problem is reported at once, in variable order",
+          "[server-config]") {
   Env env;
   env["REDIS_URL"] = "rediss://:pw@cache";
   env["BCRYPT_ROUNDS"] = "20";
@@ -766,8 +768,9 @@ TEST_CASE("server config: from_env() reads the process environment", "[server-co
   CHECK(config->jwt_issuer == "from-the-environment");
 }
 
-TEST_CASE("server config: session lifetime, reuse grace, audit e-mails, login throttling, retention",
-          "[server-config]") {
+TEST_CASE(
+    "server config: session lifetime, reuse grace, audit e-mails, login throttling, retention",
+    "[server-config]") {
   const Loaded defaults = load_ok(valid_env());
   CHECK(defaults.session_max_age == std::chrono::days(30));
   CHECK(defaults.refresh_reuse_grace == Duration(0));
@@ -1009,7 +1012,8 @@ TEST_CASE("server config: the password-hashing queue's settings", "[server-confi
               "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "Too big: expected number to be <=600000");
 }
 
-TEST_CASE("server config: unset HTTP_THREADS leaves room for every hashing and queued login", "[server-config]") {
+TEST_CASE("server config: unset HTTP_THREADS leaves room for every hashing and queued login",
+          "[server-config]") {
   Env env = valid_env();
   env["PASSWORD_HASH_CONCURRENCY"] = "3";
   env["PASSWORD_HASH_QUEUE_MAX"] = "10";
@@ -1024,7 +1028,8 @@ TEST_CASE("server config: unset HTTP_THREADS leaves room for every hashing and q
   CHECK(load_ok(env).http_threads == 5);
 }
 
-TEST_CASE("server config: production metrics need a token or an explicit opt-out", "[server-config]") {
+TEST_CASE("server config: production metrics need a token or an explicit opt-out",
+          "[server-config]") {
   Env env = valid_env();
   env["NODE_ENV"] = "production";
   env["METRICS_ENABLED"] = "true";
@@ -1067,11 +1072,12 @@ TEST_CASE("server config: the library's part is what Config::from_env reads", "[
   env["PORT"] = "8080";
   env["PASSWORD_HASH_CONCURRENCY"] = "3";
   const auto server = load(env);
-  const auto library = Config::from_env([&env](std::string_view name) -> std::optional<std::string> {
-    const auto found = env.find(name);
-    if (found == env.end()) return std::nullopt;
-    return found->second;
-  });
+  const auto library =
+      Config::from_env([&env](std::string_view name) -> std::optional<std::string> {
+        const auto found = env.find(name);
+        if (found == env.end()) return std::nullopt;
+        return found->second;
+      });
   REQUIRE(server.ok());
   REQUIRE(library.ok());
   CHECK(server->library.jwt_issuer == library->jwt_issuer);

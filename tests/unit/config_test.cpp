@@ -37,29 +37,77 @@ authkit::Result<Config> load(const Env& env) {
 }
 
 // Every name docs/configuration.md documented for 1.0, in its order: each stays accepted.
-const std::vector<std::string_view> kDocumentedFor10 = {
-    "NODE_ENV", "PORT", "DATABASE_URL", "ACCESS_TOKEN_SECRET", "REFRESH_TOKEN_SECRET",
-    "ACCESS_TOKEN_EXPIRES_IN", "REFRESH_TOKEN_EXPIRES_IN", "JWT_ISSUER", "JWT_AUDIENCE",
-    "REDIS_URL", "RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_MAX_REQUESTS", "LOG_LEVEL", "TRUST_PROXY",
-    "DOCS_ENABLED", "METRICS_ENABLED", "METRICS_AUTH_TOKEN", "BCRYPT_ROUNDS",
-    "ACCESS_TOKEN_ALGORITHM", "ACCESS_TOKEN_PRIVATE_KEY_FILE", "ACCESS_TOKEN_KEY_ID",
-    "REFRESH_TOKEN_ALGORITHM", "REFRESH_TOKEN_KEY_ID", "JWT_LEEWAY_SECONDS",
-    "PASSWORD_HASH_ALGORITHM", "ARGON2_OPSLIMIT", "ARGON2_MEMLIMIT", "PASSWORD_HASH_CONCURRENCY",
-    "PASSWORD_HASH_QUEUE_MAX", "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT",
-    "PASSWORD_HASH_QUEUE_TIMEOUT_MS", "SESSION_MAX_AGE", "REFRESH_REUSE_GRACE_MS",
-    "AUDIT_LOG_EMAILS", "LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_FAILURE_WINDOW_MS",
-    "RATE_LIMIT_IPV6_PREFIX", "PURGE_RETENTION", "HTTP_THREADS", "HTTP_MAX_THREADS",
-    "HTTP_KEEP_ALIVE_MAX", "HTTP_READ_TIMEOUT_MS", "HTTP_WRITE_TIMEOUT_MS",
-    "HTTP_HEADERS_TIMEOUT_MS", "HTTP_REQUEST_TIMEOUT_MS", "SHUTDOWN_TIMEOUT_MS", "PURGE_INTERVAL",
-    "MIGRATE_ON_START", "DATABASE_POOL_SIZE", "DATABASE_READ_COALESCING",
-    "DATABASE_READ_COALESCING_PATIENCE_MS", "METRICS_ALLOW_UNAUTHENTICATED"};
+const std::vector<std::string_view> kDocumentedFor10 = {"NODE_ENV",
+                                                        "PORT",
+                                                        "DATABASE_URL",
+                                                        "ACCESS_TOKEN_SECRET",
+                                                        "REFRESH_TOKEN_SECRET",
+                                                        "ACCESS_TOKEN_EXPIRES_IN",
+                                                        "REFRESH_TOKEN_EXPIRES_IN",
+                                                        "JWT_ISSUER",
+                                                        "JWT_AUDIENCE",
+                                                        "REDIS_URL",
+                                                        "RATE_LIMIT_WINDOW_MS",
+                                                        "RATE_LIMIT_MAX_REQUESTS",
+                                                        "LOG_LEVEL",
+                                                        "TRUST_PROXY",
+                                                        "DOCS_ENABLED",
+                                                        "METRICS_ENABLED",
+                                                        "METRICS_AUTH_TOKEN",
+                                                        "BCRYPT_ROUNDS",
+                                                        "ACCESS_TOKEN_ALGORITHM",
+                                                        "ACCESS_TOKEN_PRIVATE_KEY_FILE",
+                                                        "ACCESS_TOKEN_KEY_ID",
+                                                        "REFRESH_TOKEN_ALGORITHM",
+                                                        "REFRESH_TOKEN_KEY_ID",
+                                                        "JWT_LEEWAY_SECONDS",
+                                                        "PASSWORD_HASH_ALGORITHM",
+                                                        "ARGON2_OPSLIMIT",
+                                                        "ARGON2_MEMLIMIT",
+                                                        "PASSWORD_HASH_CONCURRENCY",
+                                                        "PASSWORD_HASH_QUEUE_MAX",
+                                                        "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT",
+                                                        "PASSWORD_HASH_QUEUE_TIMEOUT_MS",
+                                                        "SESSION_MAX_AGE",
+                                                        "REFRESH_REUSE_GRACE_MS",
+                                                        "AUDIT_LOG_EMAILS",
+                                                        "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                                                        "LOGIN_FAILURE_WINDOW_MS",
+                                                        "RATE_LIMIT_IPV6_PREFIX",
+                                                        "PURGE_RETENTION",
+                                                        "HTTP_THREADS",
+                                                        "HTTP_MAX_THREADS",
+                                                        "HTTP_KEEP_ALIVE_MAX",
+                                                        "HTTP_READ_TIMEOUT_MS",
+                                                        "HTTP_WRITE_TIMEOUT_MS",
+                                                        "HTTP_HEADERS_TIMEOUT_MS",
+                                                        "HTTP_REQUEST_TIMEOUT_MS",
+                                                        "SHUTDOWN_TIMEOUT_MS",
+                                                        "PURGE_INTERVAL",
+                                                        "MIGRATE_ON_START",
+                                                        "DATABASE_POOL_SIZE",
+                                                        "DATABASE_READ_COALESCING",
+                                                        "DATABASE_READ_COALESCING_PATIENCE_MS",
+                                                        "METRICS_ALLOW_UNAUTHENTICATED"};
 
 // The reference server's names: the library accepts them and does not read them.
-const std::set<std::string_view> kServerOnly = {
-    "NODE_ENV", "PORT", "LOG_LEVEL", "TRUST_PROXY", "DOCS_ENABLED", "METRICS_ENABLED",
-    "METRICS_AUTH_TOKEN", "METRICS_ALLOW_UNAUTHENTICATED", "HTTP_THREADS", "HTTP_MAX_THREADS",
-    "HTTP_KEEP_ALIVE_MAX", "HTTP_READ_TIMEOUT_MS", "HTTP_WRITE_TIMEOUT_MS",
-    "HTTP_HEADERS_TIMEOUT_MS", "HTTP_REQUEST_TIMEOUT_MS", "SHUTDOWN_TIMEOUT_MS", "PURGE_INTERVAL"};
+const std::set<std::string_view> kServerOnly = {"NODE_ENV",
+                                                "PORT",
+                                                "LOG_LEVEL",
+                                                "TRUST_PROXY",
+                                                "DOCS_ENABLED",
+                                                "METRICS_ENABLED",
+                                                "METRICS_AUTH_TOKEN",
+                                                "METRICS_ALLOW_UNAUTHENTICATED",
+                                                "HTTP_THREADS",
+                                                "HTTP_MAX_THREADS",
+                                                "HTTP_KEEP_ALIVE_MAX",
+                                                "HTTP_READ_TIMEOUT_MS",
+                                                "HTTP_WRITE_TIMEOUT_MS",
+                                                "HTTP_HEADERS_TIMEOUT_MS",
+                                                "HTTP_REQUEST_TIMEOUT_MS",
+                                                "SHUTDOWN_TIMEOUT_MS",
+                                                "PURGE_INTERVAL"};
 
 }  // namespace
 
@@ -131,15 +179,15 @@ TEST_CASE("config: the library's issues, in the catalogue's order, cross-field r
 
 TEST_CASE("config: closest_setting suggests a name at most two edits away", "[config]") {
   using authkit::closest_setting;
-  CHECK(closest_setting("DATABSE_URL") == "DATABASE_URL");          // a letter left out
-  CHECK(closest_setting("DATABASE_URLL") == "DATABASE_URL");        // one too many
-  CHECK(closest_setting("DATABASE_ULR") == "DATABASE_URL");         // two neighbours swapped
-  CHECK(closest_setting("database_url") == "DATABASE_URL");         // case counts for nothing
-  CHECK(closest_setting("REDIS_URI") == "REDIS_URL");               // one substituted
+  CHECK(closest_setting("DATABSE_URL") == "DATABASE_URL");    // a letter left out
+  CHECK(closest_setting("DATABASE_URLL") == "DATABASE_URL");  // one too many
+  CHECK(closest_setting("DATABASE_ULR") == "DATABASE_URL");   // two neighbours swapped
+  CHECK(closest_setting("database_url") == "DATABASE_URL");   // case counts for nothing
+  CHECK(closest_setting("REDIS_URI") == "REDIS_URL");         // one substituted
   CHECK(closest_setting("JWT_ISUER") == "JWT_ISSUER");
   CHECK(closest_setting("ACCESS_TOKEN_SECERT") == "ACCESS_TOKEN_SECRET");
   CHECK(closest_setting("PROT") == "PORT");
-  CHECK(closest_setting("RATE_LIMIT_WINDOW") == std::nullopt);      // three edits away
+  CHECK(closest_setting("RATE_LIMIT_WINDOW") == std::nullopt);  // three edits away
   CHECK(closest_setting("SOMETHING_ELSE") == std::nullopt);
   CHECK(closest_setting("") == std::nullopt);
   CHECK(closest_setting(std::string(10000, 'A')) == std::nullopt);
