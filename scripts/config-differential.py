@@ -69,9 +69,44 @@ def pool(name, key_files):
     return NUMBERS
 
 
+# Values each variable accepts, for environments meant to load (so that the parsed outcome, the
+# routes printed, is compared too, not only messages).
+VALID = {"NODE_ENV": ["development", "production"], "LOG_LEVEL": ["silent", "debug"],
+         "DATABASE_URL": ["sqlite::memory:", "sqlite://authkit.db"],
+         "REDIS_URL": ["", "redis://localhost:6379/0"], "METRICS_AUTH_TOKEN": ["0123456789abcdef"],
+         "ACCESS_TOKEN_ALGORITHM": ["HS256", "HS384"], "REFRESH_TOKEN_ALGORITHM": ["HS256"],
+         "PASSWORD_HASH_ALGORITHM": ["argon2id", "bcrypt"], "BCRYPT_ROUNDS": ["8", "12"],
+         "ARGON2_OPSLIMIT": ["1", "3"], "ARGON2_MEMLIMIT": ["8192", "67108864"],
+         "RATE_LIMIT_IPV6_PREFIX": ["48", "128"], "DATABASE_POOL_SIZE": ["1", "1000"],
+         "DATABASE_READ_COALESCING_PATIENCE_MS": ["0", "1000"],
+         "PASSWORD_HASH_QUEUE_TIMEOUT_MS": ["1", "600000"], "HTTP_THREADS": ["1", "300", "4096"],
+         "HTTP_MAX_THREADS": ["4096"], "PASSWORD_HASH_QUEUE_MAX": ["0", "4096"],
+         "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT": ["1", "4096"], "TRUST_PROXY": ["0", "2"]}
+
+
+def valid_value(rng, name):
+    if name in VALID:
+        return rng.choice(VALID[name])
+    kind = pool(name, [""])
+    if kind is BOOLS:
+        return rng.choice(["true", "off", " YES "])
+    if kind is DURATIONS:
+        return rng.choice(["15m", "1000", " 30d ", "500ms"])
+    if kind is TEXTS:
+        return rng.choice(["auth-api", "  kid  "])
+    return rng.choice(["1", "100", " 12 ", "1e3", "0x10", "60000"])
+
+
 def environment(rng, key_files):
-    density = rng.choice([0.03, 0.1, 0.3, 0.6, 1.0])
     env = {}
+    if rng.random() < 0.3:
+        env["ACCESS_TOKEN_SECRET"] = "A" * 64
+        env["REFRESH_TOKEN_SECRET"] = "R" * 40
+        for name in NAMES:
+            if name not in env and name != "ACCESS_TOKEN_PRIVATE_KEY_FILE" and rng.random() < 0.4:
+                env[name] = valid_value(rng, name)
+        return env
+    density = rng.choice([0.03, 0.1, 0.3, 0.6, 1.0])
     if rng.random() < 0.8:  # mostly valid secrets, so that the other rules are reached
         env["ACCESS_TOKEN_SECRET"] = "A" * 40
         env["REFRESH_TOKEN_SECRET"] = "R" * 40
@@ -104,7 +139,7 @@ def main():
         with open(not_key, "w") as f:
             f.write("hello\n")
         key_files = [key, not_key, os.path.join(cwd, "missing.pem"), cwd, "", " "]
-        outcomes = {}
+        outcomes = {}  # by the old binary's exit status
         mismatches = 0
         for i in range(count):
             env = environment(rng, key_files)

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -1083,4 +1084,15 @@ TEST_CASE("server config: the library's part is what Config::from_env reads", "[
   CHECK(server->library.jwt_issuer == library->jwt_issuer);
   CHECK(server->library.password_hash_concurrency == 3);
   CHECK(server->port == 8080);
+}
+
+TEST_CASE("server config: docs/configuration.md documents every catalogued name",
+          "[server-config]") {
+  std::ifstream file(AUTHKIT_CONFIGURATION_DOC);
+  REQUIRE(file);
+  const std::string doc((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const auto& info : authkit::setting_catalogue()) {
+    CAPTURE(info.name);
+    CHECK(doc.find("| `" + std::string(info.name) + "` |") != std::string::npos);
+  }
 }
