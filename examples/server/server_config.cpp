@@ -3,7 +3,6 @@
 #include "server_config.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <thread>
 #include <utility>
 
@@ -141,15 +140,7 @@ std::vector<std::string_view> server_setting_names() {
   return names;
 }
 
-Result<ServerConfig> ServerConfig::from_env() {
-  return from_env([](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, at start-up, before any thread.
-    const char* value = std::getenv(key.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  });
-}
+Result<ServerConfig> ServerConfig::from_env() { return from_env(process_environment); }
 
 Result<ServerConfig> ServerConfig::from_env(const EnvLookup& lookup) {
   SettingsReader reader(lookup);

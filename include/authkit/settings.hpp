@@ -26,6 +26,10 @@ inline namespace v1 {
 // Looks one environment variable up: nullopt when it is not set (which differs from set to "").
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
+// The process environment's value of `name` (std::getenv): the EnvLookup of Config::from_env().
+// Call it at start-up, before other threads may change the environment.
+AUTHKIT_API std::optional<std::string> process_environment(std::string_view name);
+
 // Who reads a setting: the library (Config::from_env) or only the reference server
 // (authkit-server's ServerConfig). The library accepts the server's names by name and ignores
 // them (docs/c-abi.md#settings-by-name).

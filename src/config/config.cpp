@@ -329,15 +329,15 @@ PasswordPolicy Config::password_policy() const {
   return policy;
 }
 
-Result<Config> Config::from_env() {
-  return from_env([](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): the embedder calls this once, at start-up.
-    const char* value = std::getenv(key.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  });
+std::optional<std::string> process_environment(std::string_view name) {
+  const std::string key(name);
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): the embedder calls this once, at start-up.
+  const char* value = std::getenv(key.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
 }
+
+Result<Config> Config::from_env() { return from_env(process_environment); }
 
 namespace config_table {
 std::span<const SettingRow> setting_table() noexcept { return kTable; }
