@@ -1,8 +1,10 @@
 // ak_service's life (create from configuration, destroy), its error accessors, and the
 // library-wide calls (version, status names, ak_free).
 #include <authkit/config.hpp>
+#include <authkit/settings.hpp>
 #include <authkit/version.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <optional>
@@ -27,6 +29,37 @@ std::optional<std::string> lookup(const ak_config& cfg, std::string_view name) {
   const char* value = std::getenv(std::string(name).c_str());
   if (!value) return std::nullopt;
   return std::string(value);
+}
+
+// Whether `name` may be shown in a message: a setting's shape (letters, digits, '_'; at most 64).
+// Anything else could be a value passed as a name by mistake, a secret perhaps.
+bool printable_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::ranges::all_of(name, [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// A misspelt name would otherwise be ignored and its default used (sqlite://authkit.db for a
+// misspelt DATABASE_URL): every name set on the configuration must be a documented setting
+// (docs/c-abi.md#settings-by-name). The environment's other variables are not checked.
+Result<void> check_setting_names(const ak_config& cfg) {
+  authkit::Error error(authkit::ErrorCode::kInvalidConfiguration);
+  error.message.clear();
+  for (const auto& [name, value] : cfg.values) {
+    if (authkit::find_setting(name)) continue;
+    std::string issue = "unknown setting";
+    if (printable_name(name)) issue += " " + name;
+    std::string hint;
+    if (const auto close = authkit::closest_setting(name)) {
+      hint = "; did you mean " + std::string(*close) + "?";
+    }
+    if (!error.message.empty()) error.message += "; ";
+    error.message += issue + hint;
+    error.details.push_back({printable_name(name) ? name : "(name not shown)", issue + hint});
+  }
+  if (error.details.empty()) return {};
+  return error;
 }
 
 }  // namespace
@@ -61,6 +94,9 @@ extern "C" ak_status ak_service_create(const ak_config* cfg, ak_service** out) n
   return guard(nullptr, nullptr, [&]() -> Result<void> {
     if (!out) return null_argument("out");
     *out = nullptr;
+    if (cfg) {
+      if (auto names = check_setting_names(*cfg); !names) return std::move(names).error();
+    }
     auto config =
         cfg ? Config::from_env([cfg](std::string_view name) { return lookup(*cfg, name); })
             : Config::from_env();

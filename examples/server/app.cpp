@@ -9,7 +9,7 @@
 
 namespace authkit::server {
 
-App::App(Config config, std::shared_ptr<JsonLinesSink> sink)
+App::App(ServerConfig config, std::shared_ptr<JsonLinesSink> sink)
     : config_(std::move(config)), sink_(std::move(sink)), http_(config_, sink_) {
   http_.set_request_observer([this](std::string_view method, std::string_view route, int status,
                                     double seconds) {
@@ -33,7 +33,7 @@ Result<void> App::open() {
   ServiceDependencies deps;
   deps.logger = sink_;
   deps.audit = sink_;
-  auto service = AuthService::open(config_, std::move(deps));
+  auto service = AuthService::open(config_.library, std::move(deps));
   if (!service) return std::move(service).error();
   service_ = std::move(*service);
   return {};

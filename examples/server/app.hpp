@@ -2,12 +2,12 @@
 #pragma once
 
 #include <authkit/auth_service.hpp>
-#include <authkit/config.hpp>
 #include <authkit/json_lines_sink.hpp>
 #include <memory>
 #include <string>
 
 #include "http_server.hpp"
+#include "server_config.hpp"
 
 namespace authkit::server {
 
@@ -15,11 +15,11 @@ namespace authkit::server {
 // the database) is opened only by open(): `routes` never touches the database.
 class App {
  public:
-  App(Config config, std::shared_ptr<JsonLinesSink> sink);
+  App(ServerConfig config, std::shared_ptr<JsonLinesSink> sink);
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  const Config& config() const noexcept { return config_; }
+  const ServerConfig& config() const noexcept { return config_; }
   Logger& logger() const noexcept { return *sink_; }
   HttpServer& http() noexcept { return http_; }
 
@@ -29,7 +29,7 @@ class App {
   Result<PurgeResult> purge() { return service_->purge(); }
 
  private:
-  Config config_;
+  ServerConfig config_;
   std::shared_ptr<JsonLinesSink> sink_;
   // Set by open() before the server listens; the route handlers read it per request.
   std::unique_ptr<AuthService> service_;

@@ -64,7 +64,7 @@ Error error_for_exchange(int status) {
   return error_for_status(status);
 }
 
-EdgeSettings edge_settings(const Config& config) {
+EdgeSettings edge_settings(const ServerConfig& config) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   EdgeSettings settings;
@@ -83,7 +83,7 @@ EdgeSettings edge_settings(const Config& config) {
 
 }  // namespace
 
-HttpServer::HttpServer(const Config& config, std::shared_ptr<Logger> logger)
+HttpServer::HttpServer(const ServerConfig& config, std::shared_ptr<Logger> logger)
     : config_(config), logger_(std::move(logger)), server_(edge_settings(config_)) {
   // Debian's cpp-httplib is compiled with defaults that cripple a server (Nagle on, keep-alive
   // closed after 5 requests, 8 threads, one per open connection): EdgeServer sets threads,

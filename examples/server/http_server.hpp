@@ -5,7 +5,6 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <authkit/config.hpp>
 #include <authkit/logger.hpp>
 #include <functional>
 #include <memory>
@@ -15,6 +14,7 @@
 
 #include "edge_server.hpp"
 #include "route.hpp"
+#include "server_config.hpp"
 
 namespace authkit::server {
 
@@ -24,7 +24,7 @@ inline constexpr std::size_t kMaxBodyBytes = std::size_t{1024} * 1024;  // 1 MiB
 // another thread (the signal thread) and makes listen() return once in-flight requests are done.
 class HttpServer {
  public:
-  HttpServer(const Config& config, std::shared_ptr<Logger> logger);
+  HttpServer(const ServerConfig& config, std::shared_ptr<Logger> logger);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
@@ -58,7 +58,7 @@ class HttpServer {
   // The 503 written to a connection shed because the server is full (EdgeServer).
   std::string overload_answer() const;
 
-  const Config& config_;
+  const ServerConfig& config_;
   std::shared_ptr<Logger> logger_;
   EdgeServer server_;
   std::vector<Route> routes_;

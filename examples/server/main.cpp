@@ -1,5 +1,4 @@
 // authkit-server: the reference HTTP server of libauthkit (serve, migrate, routes).
-#include <authkit/config.hpp>
 #include <authkit/json_lines_sink.hpp>
 #include <authkit/store.hpp>
 #include <authkit/version.hpp>
@@ -12,6 +11,7 @@
 
 #include "app.hpp"
 #include "env_file.hpp"
+#include "server_config.hpp"
 #include "signals.hpp"
 
 namespace {
@@ -119,13 +119,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
     return kExitConfig;
   }
-  auto config = authkit::Config::from_env();
+  auto config = authkit::server::ServerConfig::from_env();
   if (!config) {
     // The message names every bad variable and never holds a value that could be a secret.
     std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
     return kExitConfig;
   }
-  if (command == "migrate") return migrate(*config);
+  if (command == "migrate") return migrate(config->library);
 
   const auto level = config->log_level.value_or(authkit::LogLevel::kSilent);
   auto sink = std::make_shared<authkit::JsonLinesSink>(stdout, level);

@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 
-bool docs_disabled(const Config& config, httplib::Response& res) {
+bool docs_disabled(const ServerConfig& config, httplib::Response& res) {
   if (config.docs_enabled) return false;
   res.status = 404;
   res.set_content(message_body("docs disabled"), kJson);
@@ -22,7 +22,7 @@ bool docs_disabled(const Config& config, httplib::Response& res) {
 
 }  // namespace
 
-void add_docs_routes(HttpServer& server, const Config& config) {
+void add_docs_routes(HttpServer& server, const ServerConfig& config) {
   auto document = std::make_shared<const OpenApiDocument>(server.routes());
 
   server.add({"GET", "/docs.json", std::nullopt,

@@ -2,11 +2,11 @@
 // will fill.
 #pragma once
 
-#include <authkit/config.hpp>
 #include <functional>
 #include <string>
 
 #include "http_server.hpp"
+#include "server_config.hpp"
 
 namespace authkit::server {
 
@@ -21,6 +21,6 @@ struct OperationalHooks {
   std::function<std::string()> metrics_text;  // Prometheus text exposition
 };
 
-void add_operational_routes(HttpServer& server, const Config& config, OperationalHooks hooks);
+void add_operational_routes(HttpServer& server, const ServerConfig& config, OperationalHooks hooks);
 
 }  // namespace authkit::server

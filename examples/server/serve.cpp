@@ -13,7 +13,7 @@
 namespace authkit::server {
 
 int serve(App& app) {
-  const Config& config = app.config();
+  const ServerConfig& config = app.config();
   if (auto opened = app.open(); !opened) {
     std::fprintf(stderr, "authkit-server: cannot start: %s\n",
                  startup_error_text(opened.error()).c_str());

@@ -93,7 +93,10 @@ AK_API void ak_request_context_destroy(ak_request_context* ctx) AK_NOEXCEPT;
  * A service opened on `cfg` (NULL: the process environment alone): the database is opened and
  * migrated (with MIGRATE_ON_START false: checked, AK_ERR_UNAVAILABLE when migrations are
  * pending), the rate limiter chosen, one password hash made. On failure *out is NULL and
- * ak_service_errmsg(NULL) tells why (INVALID_CONFIGURATION lists every bad variable).
+ * ak_service_errmsg(NULL) tells why (INVALID_CONFIGURATION lists every bad variable). A key
+ * set on `cfg` that docs/configuration.md does not document is refused (AK_ERR_INVALID_ARGUMENT,
+ * "unknown setting DATABSE_URL; did you mean DATABASE_URL?"); the reference server's keys (PORT,
+ * HTTP_*, ...) are accepted and ignored (docs/c-abi.md#settings-by-name).
  */
 AK_API ak_status ak_service_create(const ak_config* cfg, ak_service** out) AK_NOEXCEPT;
 /* Waits for nothing: no other thread may still be using `svc`. NULL: no-op. */

@@ -15,16 +15,10 @@
 #include "authkit/logger.hpp"
 #include "authkit/password.hpp"
 #include "authkit/result.hpp"
+#include "authkit/settings.hpp"
 
 namespace authkit {
 inline namespace v1 {
-
-// NODE_ENV.
-enum class NodeEnv {
-  kDevelopment,
-  kTest,
-  kProduction,
-};
 
 // A duration as the configuration writes it (`ACCESS_TOKEN_EXPIRES_IN` in
 // docs/configuration.md#variables-of-the-original-service): all digits is seconds
@@ -50,29 +44,17 @@ struct RedisUrl {
 // INVALID_CONFIGURATION, the reason in `message`, which never holds the URL or its password.
 AUTHKIT_API Result<RedisUrl> parse_redis_url(std::string_view url);
 
-// HTTP_THREADS' default: 2 x the number of cores, at least 8 (cpp-httplib serves one open
-// connection per worker thread, so too few threads make keep-alive clients queue), plus the
-// threads password hashing can hold at the default PASSWORD_HASH_CONCURRENCY and
-// PASSWORD_HASH_QUEUE_MAX (each hashing or queued login holds its thread), so that a login
-// flood leaves the first part to every other request. Config::from_env() adds the configured
-// values instead when HTTP_THREADS is unset.
-AUTHKIT_API std::size_t default_http_threads() noexcept;
-
 // PASSWORD_HASH_QUEUE_MAX's default for a PASSWORD_HASH_CONCURRENCY: 8 x it (a full queue drains
 // in about 8 hash times, well within PASSWORD_HASH_QUEUE_TIMEOUT_MS).
 AUTHKIT_API std::size_t default_password_hash_queue_max(std::size_t concurrency) noexcept;
 
-// Looks one environment variable up: nullopt when it is not set (which differs from set to "").
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// Every setting of the library and the reference server. Field names follow the environment
-// variables (docs/configuration.md lists them with their defaults and the deliberate
-// differences from the original service). A default-constructed Config holds the defaults, but
+// Every setting of the library. Field names follow the environment variables
+// (docs/configuration.md lists them with their defaults and the deliberate differences from the
+// original service); the reference server's own settings (PORT, HTTP_*, LOG_LEVEL, ...) are the
+// server's, not the library's. A default-constructed Config holds the defaults, but
 // its two secrets are empty: a usable one comes from from_env() or is filled in by the embedder.
 struct AUTHKIT_API Config {
   // The original service's variables (docs/configuration.md#variables-of-the-original-service).
-  NodeEnv node_env = NodeEnv::kDevelopment;                       // NODE_ENV
-  std::int64_t port = 3000;                                       // PORT
   std::string database_url = "sqlite://authkit.db";               // DATABASE_URL
   std::string access_token_secret;                                // ACCESS_TOKEN_SECRET (trimmed)
   std::string refresh_token_secret;                               // REFRESH_TOKEN_SECRET (trimmed)
@@ -83,15 +65,7 @@ struct AUTHKIT_API Config {
   std::optional<std::string> redis_url;                           // REDIS_URL (unset: no Redis)
   Duration rate_limit_window = std::chrono::milliseconds(60000);  // RATE_LIMIT_WINDOW_MS
   std::int64_t rate_limit_max_requests = 100;                     // RATE_LIMIT_MAX_REQUESTS
-  std::optional<LogLevel> log_level = LogLevel::kInfo;            // LOG_LEVEL; nullopt is "silent"
-  std::int64_t trust_proxy = 0;                                   // TRUST_PROXY (hop count)
-  bool docs_enabled = true;                                       // DOCS_ENABLED
-  bool metrics_enabled = false;                                   // METRICS_ENABLED
-  std::optional<std::string> metrics_auth_token;                  // METRICS_AUTH_TOKEN
-  // METRICS_ALLOW_UNAUTHENTICATED (added by libauthkit): with NODE_ENV=production and metrics
-  // enabled, from_env() requires METRICS_AUTH_TOKEN unless this is true.
-  bool metrics_allow_unauthenticated = false;
-  int bcrypt_rounds = kBcryptRoundsDefault;  // BCRYPT_ROUNDS
+  int bcrypt_rounds = kBcryptRoundsDefault;                       // BCRYPT_ROUNDS
 
   // Added by libauthkit.
   std::string access_token_algorithm = "HS256";  // ACCESS_TOKEN_ALGORITHM
@@ -128,8 +102,6 @@ struct AUTHKIT_API Config {
   // RATE_LIMIT_IPV6_PREFIX: IPv6 clients share the request bucket of their /N network; 1..128.
   int rate_limit_ipv6_prefix = 64;
   Duration purge_retention = std::chrono::days(30);  // PURGE_RETENTION
-  // PURGE_INTERVAL: how often the reference server purges (AuthService::purge); 0: never.
-  Duration purge_interval = std::chrono::hours(1);
   // MIGRATE_ON_START: AuthService::open applies pending migrations; false: it refuses to start
   // on a schema that is behind (apply them with Store::migrate / `authkit-server migrate`).
   bool migrate_on_start = true;
@@ -141,20 +113,6 @@ struct AUTHKIT_API Config {
   // read_coalescing and read_coalescing_patience (PostgreSQL only).
   bool database_read_coalescing = true;
   Duration database_read_coalescing_patience{2};
-
-  // The reference server's HTTP settings (docs/configuration.md explains the trade-offs).
-  std::size_t http_threads = default_http_threads();  // HTTP_THREADS
-  // HTTP_MAX_THREADS: the server starts threads on demand up to this many (one per open
-  // connection); without the variable, max(256, http_threads).
-  std::size_t http_max_threads = 256;
-  std::int64_t http_keep_alive_max = 100;                 // HTTP_KEEP_ALIVE_MAX (requests)
-  Duration http_read_timeout = std::chrono::seconds(5);   // HTTP_READ_TIMEOUT_MS
-  Duration http_write_timeout = std::chrono::seconds(5);  // HTTP_WRITE_TIMEOUT_MS
-  // HTTP_HEADERS_TIMEOUT_MS: a request head must be whole this long after its first byte.
-  Duration http_headers_timeout = std::chrono::seconds(10);
-  // HTTP_REQUEST_TIMEOUT_MS: a whole request (head and body), from its first byte.
-  Duration http_request_timeout = std::chrono::seconds(30);
-  Duration shutdown_timeout = std::chrono::seconds(10);  // SHUTDOWN_TIMEOUT_MS
 
   // The password policy these settings describe (PASSWORD_HASH_ALGORITHM, ARGON2_*,
   // BCRYPT_ROUNDS, PASSWORD_HASH_CONCURRENCY).
@@ -171,6 +129,10 @@ struct AUTHKIT_API Config {
   // ErrorDetail{VAR, message} per issue. No message ever holds a secret, token, password or
   // key file contents. A key file is read during this call.
   static Result<Config> from_env(const EnvLookup& lookup);
+  // Reads the library's variables through `reader`, whose issues the caller collects (the
+  // reference server reads its own variables through the same reader, so that one message lists
+  // every issue in docs/configuration.md's order). Invalid values leave their defaults.
+  static Config read(SettingsReader& reader);
 };
 
 }  // namespace v1

@@ -1,23 +1,20 @@
-// Config::from_env: reads and checks every variable, reporting all problems at once.
+// Config::read and Config::from_env: the library's variables as one table of {name, parser and
+// field}; their defaults are Config's initialisers, their documentation docs/configuration.md,
+// their order (and the server's names) the catalogue of src/config/settings.cpp.
 #include "authkit/config.hpp"
 
 #include <sodium.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <initializer_list>
 #include <memory>
 #include <system_error>
-#include <thread>
 #include <utility>
-#include <vector>
 
 #include "authkit/crypto.hpp"
-#include "base/text.hpp"
-#include "js/js_number.hpp"
+#include "config/settings_table.hpp"
 #include "js/js_string.hpp"
 
 namespace authkit {
@@ -25,247 +22,41 @@ inline namespace v1 {
 namespace {
 
 using detail::js_length;
-using detail::js_string_to_number;
 using detail::js_trim;
 
-// Issues are reported in this order (the original's schema order, then libauthkit's own
-// variables), whatever order the checks run in.
-constexpr std::string_view kVariables[] = {
-    "NODE_ENV",
-    "PORT",
-    "DATABASE_URL",
-    "ACCESS_TOKEN_SECRET",
-    "REFRESH_TOKEN_SECRET",
-    "ACCESS_TOKEN_EXPIRES_IN",
-    "REFRESH_TOKEN_EXPIRES_IN",
-    "JWT_ISSUER",
-    "JWT_AUDIENCE",
-    "REDIS_URL",
-    "RATE_LIMIT_WINDOW_MS",
-    "RATE_LIMIT_MAX_REQUESTS",
-    "LOG_LEVEL",
-    "TRUST_PROXY",
-    "DOCS_ENABLED",
-    "METRICS_ENABLED",
-    "METRICS_AUTH_TOKEN",
-    "BCRYPT_ROUNDS",
-    "ACCESS_TOKEN_ALGORITHM",
-    "ACCESS_TOKEN_PRIVATE_KEY_FILE",
-    "ACCESS_TOKEN_KEY_ID",
-    "REFRESH_TOKEN_ALGORITHM",
-    "REFRESH_TOKEN_KEY_ID",
-    "JWT_LEEWAY_SECONDS",
-    "PASSWORD_HASH_ALGORITHM",
-    "ARGON2_OPSLIMIT",
-    "ARGON2_MEMLIMIT",
-    "PASSWORD_HASH_CONCURRENCY",
-    "PASSWORD_HASH_QUEUE_MAX",
-    "PASSWORD_HASH_QUEUE_MAX_PER_CLIENT",
-    "PASSWORD_HASH_QUEUE_TIMEOUT_MS",
-    "SESSION_MAX_AGE",
-    "REFRESH_REUSE_GRACE_MS",
-    "AUDIT_LOG_EMAILS",
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT",
-    "LOGIN_FAILURE_WINDOW_MS",
-    "RATE_LIMIT_IPV6_PREFIX",
-    "PURGE_RETENTION",
-    "HTTP_THREADS",
-    "HTTP_MAX_THREADS",
-    "HTTP_KEEP_ALIVE_MAX",
-    "HTTP_READ_TIMEOUT_MS",
-    "HTTP_WRITE_TIMEOUT_MS",
-    "HTTP_HEADERS_TIMEOUT_MS",
-    "HTTP_REQUEST_TIMEOUT_MS",
-    "SHUTDOWN_TIMEOUT_MS",
-    "PURGE_INTERVAL",
-    "MIGRATE_ON_START",
-    "DATABASE_POOL_SIZE",
-    "DATABASE_READ_COALESCING",
-    "DATABASE_READ_COALESCING_PATIENCE_MS",
-    "METRICS_ALLOW_UNAUTHENTICATED",
-};
-// Rules that relate two variables come after every single-variable issue.
-constexpr std::size_t kCrossFieldOrder = std::size(kVariables);
+using Reader = SettingsReader;
 
 constexpr std::string_view kUndefined = "Invalid input: expected string, received undefined";
-constexpr double kMaxSafeInteger = 9007199254740991.0;  // Number.MAX_SAFE_INTEGER
 constexpr std::size_t kMaxKeyFileBytes = std::size_t{1024} * 1024;
-
-// A lower bound of a number rule: `> value` or, inclusive, `>= value`.
-struct Lower {
-  double value;
-  bool inclusive;
-};
-
-// The integers in the messages are small enough to print exactly through int64.
-std::string integer_text(double value) { return std::to_string(static_cast<std::int64_t>(value)); }
 
 bool is_hmac(std::string_view algorithm) {
   return algorithm == "HS256" || algorithm == "HS384" || algorithm == "HS512";
 }
 
-// Collects the issues of one from_env() call. Every message is built from fixed text and the
-// variable's name, never from its value, so no secret can leak through it.
-class Reader {
- public:
-  explicit Reader(const EnvLookup& lookup) : lookup_(lookup) {}
-
-  std::optional<std::string> get(std::string_view name) const { return lookup_(name); }
-
-  void issue(std::string_view name, std::string message, std::size_t order) {
-    issues_.emplace_back(order, ErrorDetail{std::string(name), std::move(message)});
-  }
-  void issue(std::string_view name, std::string message) {
-    const auto* found = std::find(std::begin(kVariables), std::end(kVariables), name);
-    issue(name, std::move(message), static_cast<std::size_t>(found - std::begin(kVariables)));
-  }
-
-  // A zod enum: the value must be one of `options`, exactly (no trimming, as the original).
-  template <class T>
-  std::optional<T> enumeration(std::string_view name,
-                               std::initializer_list<std::pair<std::string_view, T>> options) {
-    const auto raw = get(name);
-    if (!raw) return std::nullopt;
-    for (const auto& [spelling, value] : options) {
-      if (*raw == spelling) return value;
-    }
-    std::string message = "Invalid option: expected one of ";
-    bool first = true;
-    for (const auto& option : options) {
-      if (!first) message += '|';
-      message += '"';
-      message += option.first;
-      message += '"';
-      first = false;
-    }
-    issue(name, std::move(message));
+// An HMAC secret: trimmed (the trimmed text is the key), long enough, and not a PEM key.
+std::optional<std::string> read_secret(Reader& reader, std::string_view name, bool required,
+                                       std::size_t min_length, std::string_view for_algorithm) {
+  const auto raw = reader.get(name);
+  if (!raw) {
+    if (required) reader.issue(name, std::string(kUndefined));
     return std::nullopt;
   }
-
-  // z.coerce.number().int() and bounds: JavaScript Number() coercion, then zod's checks in
-  // zod's order and words. `fallback` when unset (or, the result being discarded, invalid).
-  std::int64_t integer(std::string_view name, std::int64_t fallback, Lower lower,
-                       std::optional<double> upper = std::nullopt) {
-    const auto raw = get(name);
-    if (!raw) return fallback;
-    const double value = js_string_to_number(*raw);
-    if (std::isnan(value)) {
-      issue(name, "Invalid input: expected number, received NaN");
-      return fallback;
-    }
-    if (std::isinf(value)) {
-      issue(name, "Invalid input: expected number, received Infinity");
-      return fallback;
-    }
-    if (std::trunc(value) != value) {
-      // zod stops at a non-integer: no bound check follows it.
-      issue(name, "Invalid input: expected int, received number");
-      return fallback;
-    }
-    bool ok = true;
-    if (std::fabs(value) > kMaxSafeInteger) {
-      issue(name, value > 0 ? "Too big: expected int to be <=9007199254740991"
-                            : "Too small: expected int to be >=-9007199254740991");
-      ok = false;
-    }
-    if (lower.inclusive ? !(value >= lower.value) : !(value > lower.value)) {
-      issue(name, std::string("Too small: expected number to be ") +
-                      (lower.inclusive ? ">=" : ">") + integer_text(lower.value));
-      ok = false;
-    }
-    if (upper && value > *upper) {
-      issue(name, "Too big: expected number to be <=" + integer_text(*upper));
-      ok = false;
-    }
-    return ok ? static_cast<std::int64_t>(value) : fallback;
+  const auto trimmed = js_trim(*raw);
+  if (js_length(trimmed) < min_length) {
+    std::string message =
+        std::string(name) + " must have at least " + std::to_string(min_length) + " characters";
+    if (!for_algorithm.empty()) message += " for " + std::string(for_algorithm);
+    reader.issue(name, std::move(message));
   }
-
-  // The original's boolean: trimmed, case-insensitive 1/true/yes/on or 0/false/no/off.
-  bool boolean(std::string_view name, bool fallback) {
-    const auto raw = get(name);
-    if (!raw) return fallback;
-    const std::string folded = text::ascii_lower(js_trim(*raw));
-    if (folded == "1" || folded == "true" || folded == "yes" || folded == "on") return true;
-    if (folded == "0" || folded == "false" || folded == "no" || folded == "off") return false;
-    issue(name, "Invalid input: expected boolean, received string");
-    return fallback;
+  if (trimmed.find("-----BEGIN") != std::string_view::npos) {
+    // Algorithm confusion: a PEM key used as an HMAC secret lets anyone who holds the
+    // (public) key forge tokens.
+    reader.issue(name, std::string(name) +
+                           " looks like a PEM key (-----BEGIN): it must be a random shared secret, "
+                           "never a public or private key");
   }
-
-  // A trimmed string of at least one character.
-  std::string nonempty(std::string_view name, std::string fallback) {
-    const auto raw = get(name);
-    if (!raw) return fallback;
-    const auto trimmed = js_trim(*raw);
-    if (trimmed.empty()) {
-      issue(name, "Too small: expected string to have >=1 characters");
-      return fallback;
-    }
-    return std::string(trimmed);
-  }
-
-  // A trimmed optional string: unset, empty or white space all mean "not set".
-  std::optional<std::string> optional_text(std::string_view name) const {
-    const auto raw = get(name);
-    if (!raw) return std::nullopt;
-    const auto trimmed = js_trim(*raw);
-    if (trimmed.empty()) return std::nullopt;
-    return std::string(trimmed);
-  }
-
-  Duration duration(std::string_view name, Duration fallback) {
-    const auto raw = get(name);
-    if (!raw) return fallback;
-    auto parsed = parse_duration(js_trim(*raw));
-    if (!parsed) {
-      issue(name, parsed.error().message);
-      return fallback;
-    }
-    return *parsed;
-  }
-
-  // An HMAC secret: trimmed (the trimmed text is the key), long enough, and not a PEM key.
-  std::optional<std::string> secret(std::string_view name, bool required, std::size_t min_length,
-                                    std::string_view for_algorithm) {
-    const auto raw = get(name);
-    if (!raw) {
-      if (required) issue(name, std::string(kUndefined));
-      return std::nullopt;
-    }
-    const auto trimmed = js_trim(*raw);
-    if (js_length(trimmed) < min_length) {
-      std::string message =
-          std::string(name) + " must have at least " + std::to_string(min_length) + " characters";
-      if (!for_algorithm.empty()) message += " for " + std::string(for_algorithm);
-      issue(name, std::move(message));
-    }
-    if (trimmed.find("-----BEGIN") != std::string_view::npos) {
-      // Algorithm confusion: a PEM key used as an HMAC secret lets anyone who holds the
-      // (public) key forge tokens.
-      issue(name, std::string(name) +
-                      " looks like a PEM key (-----BEGIN): it must be a random shared secret, "
-                      "never a public or private key");
-    }
-    return std::string(trimmed);
-  }
-
-  Result<void> result() && {
-    if (issues_.empty()) return {};
-    std::stable_sort(issues_.begin(), issues_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    Error error(ErrorCode::kInvalidConfiguration);
-    error.message = "Invalid environment configuration: ";
-    for (std::size_t i = 0; i < issues_.size(); ++i) {
-      if (i > 0) error.message += "; ";
-      error.message += issues_[i].second.path + ": " + issues_[i].second.message;
-      error.details.push_back(std::move(issues_[i].second));
-    }
-    return error;
-  }
-
- private:
-  const EnvLookup& lookup_;
-  std::vector<std::pair<std::size_t, ErrorDetail>> issues_;
-};
+  return std::string(trimmed);
+}
 
 void check_database_url(Reader& reader, Config& config) {
   constexpr std::string_view kName = "DATABASE_URL";
@@ -367,14 +158,14 @@ void check_token_keys(Reader& reader, Config& config) {
   // RFC 7518 section 3.2: an HMAC key at least as long as the hash.
   const std::size_t min_secret = algorithm == "HS512" ? 64 : algorithm == "HS384" ? 48 : 32;
   const bool hmac = is_hmac(algorithm);
-  auto access = reader.secret("ACCESS_TOKEN_SECRET", hmac || !valid_algorithm, min_secret,
-                              algorithm == "HS256" ? "" : algorithm);
-  auto refresh = reader.secret("REFRESH_TOKEN_SECRET", true, 32, "");
+  auto access = read_secret(reader, "ACCESS_TOKEN_SECRET", hmac || !valid_algorithm, min_secret,
+                            algorithm == "HS256" ? "" : algorithm);
+  auto refresh = read_secret(reader, "REFRESH_TOKEN_SECRET", true, 32, "");
   if (access && refresh && !refresh->empty() && crypto::constant_time_equal(*access, *refresh)) {
     // The original accepts identical secrets (docs/compatibility.md#distinct-secrets); only `typ`
     // would then tell the kinds apart.
-    reader.issue("REFRESH_TOKEN_SECRET",
-                 "REFRESH_TOKEN_SECRET must differ from ACCESS_TOKEN_SECRET", kCrossFieldOrder);
+    reader.cross_issue("REFRESH_TOKEN_SECRET",
+                       "REFRESH_TOKEN_SECRET must differ from ACCESS_TOKEN_SECRET");
   }
   if (access) config.access_token_secret = std::move(*access);
   if (refresh) config.refresh_token_secret = std::move(*refresh);
@@ -403,63 +194,120 @@ void check_token_keys(Reader& reader, Config& config) {
   config.refresh_token_key_id = reader.optional_text("REFRESH_TOKEN_KEY_ID");
 }
 
-// The server's thread ceiling and request deadlines, which must agree with the settings
-// before them (docs/configuration.md).
-void check_http_edge(Reader& reader, Config& config) {
-  const auto floor = static_cast<std::int64_t>(config.http_threads);
-  const auto max_threads =
-      reader.integer("HTTP_MAX_THREADS", std::max<std::int64_t>(floor, 256), {1, true}, 4096);
-  if (max_threads < floor) {
-    reader.issue("HTTP_MAX_THREADS",
-                 "HTTP_MAX_THREADS must be at least HTTP_THREADS (" + std::to_string(floor) + ")");
-  }
-  config.http_max_threads = static_cast<std::size_t>(std::max(max_threads, floor));
-  config.http_headers_timeout = Duration(
-      reader.integer("HTTP_HEADERS_TIMEOUT_MS", config.http_headers_timeout.count(), {0, false}));
-  config.http_request_timeout = Duration(
-      reader.integer("HTTP_REQUEST_TIMEOUT_MS", config.http_request_timeout.count(), {0, false}));
-  if (config.http_request_timeout < config.http_headers_timeout) {
-    reader.issue("HTTP_REQUEST_TIMEOUT_MS",
-                 "HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS (" +
-                     std::to_string(config.http_headers_timeout.count()) + ")");
-  }
+void read_database_url(Reader& reader, std::string_view /*name*/, Config& config) {
+  check_database_url(reader, config);
 }
-
-// The HTTP threads for everything but password hashing.
-std::size_t http_threads_besides_hashing() noexcept {
-  const std::size_t cores = std::thread::hardware_concurrency();
-  return std::max<std::size_t>(8, 2 * cores);
+void read_redis_url(Reader& reader, std::string_view /*name*/, Config& config) {
+  check_redis_url(reader, config);
 }
+// ACCESS_TOKEN_SECRET's row reads every token variable at once (the algorithm decides which key
+// is required); the other token variables' rows point here.
+void read_token_keys(Reader& reader, std::string_view /*name*/, Config& config) {
+  check_token_keys(reader, config);
+}
+void read_with_token_keys(Reader& /*reader*/, std::string_view /*name*/, Config& /*config*/) {}
 
-constexpr std::size_t kMaxHttpThreads = 4096;
-constexpr std::int64_t kMaxHashQueue = 4096;  // every waiter holds a thread: as HTTP_THREADS
-
-// /metrics tells anyone who reaches it the traffic, error rates and abuse signals of the
-// service: in production it needs a token, or an explicit statement that the network guards it.
-void check_metrics_exposure(Reader& reader, Config& config) {
-  config.metrics_allow_unauthenticated =
-      reader.boolean("METRICS_ALLOW_UNAUTHENTICATED", config.metrics_allow_unauthenticated);
-  if (config.node_env == NodeEnv::kProduction && config.metrics_enabled &&
-      !config.metrics_auth_token && !config.metrics_allow_unauthenticated) {
-    reader.issue("METRICS_AUTH_TOKEN",
-                 "METRICS_AUTH_TOKEN is required when NODE_ENV is production and "
-                 "METRICS_ENABLED is true: set a token of at least 16 characters (and give "
-                 "Prometheus the same one), or set METRICS_ALLOW_UNAUTHENTICATED=true if only "
-                 "a trusted network can reach /metrics",
-                 kCrossFieldOrder);
+void read_password_algorithm(Reader& reader, std::string_view name, Config& config) {
+  if (auto algorithm = reader.enumeration<PasswordAlgorithm>(
+          name,
+          {{"argon2id", PasswordAlgorithm::kArgon2id}, {"bcrypt", PasswordAlgorithm::kBcrypt}})) {
+    config.password_hash_algorithm = *algorithm;
   }
 }
 
+constexpr std::int64_t kMaxHashQueue = 4096;  // every waiter holds a server thread
+
+// Unset, the queue's bound follows PASSWORD_HASH_CONCURRENCY (effective_password_hash_queue_max).
+void read_hash_queue_max(Reader& reader, std::string_view name, Config& config) {
+  if (!reader.get(name)) return;
+  config.password_hash_queue_max =
+      static_cast<std::size_t>(reader.integer(name, 0, {0, true, kMaxHashQueue}));
+}
+
+using settings::boolean;
+using settings::duration;
+using settings::integer;
+using settings::nonempty;
+
+constexpr auto kLibrary = SettingScope::kLibrary;
+constexpr auto kServer = SettingScope::kServer;
+
+// Every documented variable in the original service's schema order, then libauthkit's own: the
+// order of the issues. {name, default as documented, who reads it; the parser and its field}.
+// Config's initialisers are the defaults; docs/configuration.md says what each one means. Every
+// name here was documented for 1.0 and stays accepted (docs/c-abi.md#settings-by-name).
+constexpr config_table::SettingRow kTable[] = {
+    {{"NODE_ENV", "development", kServer}, nullptr},
+    {{"PORT", "3000", kServer}, nullptr},
+    {{"DATABASE_URL", "sqlite://authkit.db", kLibrary}, read_database_url},
+    {{"ACCESS_TOKEN_SECRET", "(required)", kLibrary}, read_token_keys},
+    {{"REFRESH_TOKEN_SECRET", "(required)", kLibrary}, read_with_token_keys},
+    {{"ACCESS_TOKEN_EXPIRES_IN", "15m", kLibrary}, duration<&Config::access_token_expires_in>},
+    {{"REFRESH_TOKEN_EXPIRES_IN", "7d", kLibrary}, duration<&Config::refresh_token_expires_in>},
+    {{"JWT_ISSUER", "auth-api", kLibrary}, nonempty<&Config::jwt_issuer>},
+    {{"JWT_AUDIENCE", "auth-api-clients", kLibrary}, nonempty<&Config::jwt_audience>},
+    {{"REDIS_URL", "(unset: no Redis)", kLibrary}, read_redis_url},
+    {{"RATE_LIMIT_WINDOW_MS", "60000", kLibrary}, integer<&Config::rate_limit_window, {0, false}>},
+    {{"RATE_LIMIT_MAX_REQUESTS", "100", kLibrary},
+     integer<&Config::rate_limit_max_requests, {0, false}>},
+    {{"LOG_LEVEL", "silent when NODE_ENV=test, else info", kServer}, nullptr},
+    {{"TRUST_PROXY", "0", kServer}, nullptr},
+    {{"DOCS_ENABLED", "true", kServer}, nullptr},
+    {{"METRICS_ENABLED", "false", kServer}, nullptr},
+    {{"METRICS_AUTH_TOKEN", "(unset)", kServer}, nullptr},
+    {{"BCRYPT_ROUNDS", "10", kLibrary},
+     integer<&Config::bcrypt_rounds, {kBcryptRoundsMin, true, kBcryptRoundsMax}>},
+    {{"ACCESS_TOKEN_ALGORITHM", "HS256", kLibrary}, read_with_token_keys},
+    {{"ACCESS_TOKEN_PRIVATE_KEY_FILE", "(unset)", kLibrary}, read_with_token_keys},
+    {{"ACCESS_TOKEN_KEY_ID", "(unset)", kLibrary}, read_with_token_keys},
+    {{"REFRESH_TOKEN_ALGORITHM", "HS256", kLibrary}, read_with_token_keys},
+    {{"REFRESH_TOKEN_KEY_ID", "(unset)", kLibrary}, read_with_token_keys},
+    {{"JWT_LEEWAY_SECONDS", "0", kLibrary}, integer<&Config::jwt_leeway, {0, true}>},
+    {{"PASSWORD_HASH_ALGORITHM", "argon2id", kLibrary}, read_password_algorithm},
+    {{"ARGON2_OPSLIMIT", "2", kLibrary},
+     integer<&Config::argon2_opslimit,
+             {crypto_pwhash_OPSLIMIT_MIN, true, crypto_pwhash_OPSLIMIT_MAX}>},
+    {{"ARGON2_MEMLIMIT", "67108864", kLibrary},
+     integer<&Config::argon2_memlimit,
+             {crypto_pwhash_MEMLIMIT_MIN, true, static_cast<double>(crypto_pwhash_MEMLIMIT_MAX)}>},
+    {{"PASSWORD_HASH_CONCURRENCY", "2 x the number of cores", kLibrary},
+     integer<&Config::password_hash_concurrency, {1, true}>},
+    {{"PASSWORD_HASH_QUEUE_MAX", "8 x PASSWORD_HASH_CONCURRENCY", kLibrary}, read_hash_queue_max},
+    {{"PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", "half of PASSWORD_HASH_QUEUE_MAX", kLibrary},
+     integer<&Config::password_hash_queue_max_per_client, {1, true, kMaxHashQueue}>},
+    {{"PASSWORD_HASH_QUEUE_TIMEOUT_MS", "10000", kLibrary},
+     integer<&Config::password_hash_queue_timeout, {0, false, 600000}>},
+    {{"SESSION_MAX_AGE", "30d", kLibrary}, duration<&Config::session_max_age>},
+    {{"REFRESH_REUSE_GRACE_MS", "0", kLibrary}, integer<&Config::refresh_reuse_grace, {0, true}>},
+    {{"AUDIT_LOG_EMAILS", "false", kLibrary}, boolean<&Config::audit_log_emails>},
+    {{"LOGIN_MAX_FAILURES_PER_ACCOUNT", "10", kLibrary},
+     integer<&Config::login_max_failures_per_account, {0, false}>},
+    {{"LOGIN_FAILURE_WINDOW_MS", "900000", kLibrary},
+     integer<&Config::login_failure_window, {0, false}>},
+    {{"RATE_LIMIT_IPV6_PREFIX", "64", kLibrary},
+     integer<&Config::rate_limit_ipv6_prefix, {1, true, 128}>},
+    {{"PURGE_RETENTION", "30d", kLibrary}, duration<&Config::purge_retention>},
+    {{"HTTP_THREADS", "2 x cores (at least 8) + hashing concurrency + hash queue", kServer},
+     nullptr},
+    {{"HTTP_MAX_THREADS", "max(256, HTTP_THREADS)", kServer}, nullptr},
+    {{"HTTP_KEEP_ALIVE_MAX", "100", kServer}, nullptr},
+    {{"HTTP_READ_TIMEOUT_MS", "5000", kServer}, nullptr},
+    {{"HTTP_WRITE_TIMEOUT_MS", "5000", kServer}, nullptr},
+    {{"HTTP_HEADERS_TIMEOUT_MS", "10000", kServer}, nullptr},
+    {{"HTTP_REQUEST_TIMEOUT_MS", "30000", kServer}, nullptr},
+    {{"SHUTDOWN_TIMEOUT_MS", "10000", kServer}, nullptr},
+    {{"PURGE_INTERVAL", "1h", kServer}, nullptr},
+    {{"MIGRATE_ON_START", "true", kLibrary}, boolean<&Config::migrate_on_start>},
+    {{"DATABASE_POOL_SIZE", "8", kLibrary}, integer<&Config::database_pool_size, {1, true, 1000}>},
+    {{"DATABASE_READ_COALESCING", "true", kLibrary}, boolean<&Config::database_read_coalescing>},
+    {{"DATABASE_READ_COALESCING_PATIENCE_MS", "2", kLibrary},
+     integer<&Config::database_read_coalescing_patience, {0, true, 1000}>},
+    {{"METRICS_ALLOW_UNAUTHENTICATED", "false", kServer}, nullptr},
+};
 }  // namespace
 
 std::size_t default_password_hash_queue_max(std::size_t concurrency) noexcept {
   return 8 * concurrency;
-}
-
-std::size_t default_http_threads() noexcept {
-  const std::size_t concurrency = default_password_hash_concurrency();
-  return std::min(kMaxHttpThreads, http_threads_besides_hashing() + concurrency +
-                                       default_password_hash_queue_max(concurrency));
 }
 
 std::size_t Config::effective_password_hash_queue_max() const noexcept {
@@ -482,128 +330,32 @@ PasswordPolicy Config::password_policy() const {
   return policy;
 }
 
-Result<Config> Config::from_env() {
-  return from_env([](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): the embedder calls this once, at start-up.
-    const char* value = std::getenv(key.c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  });
+std::optional<std::string> process_environment(std::string_view name) {
+  const std::string key(name);
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): the embedder calls this once, at start-up.
+  const char* value = std::getenv(key.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+Result<Config> Config::from_env() { return from_env(process_environment); }
+
+namespace config_table {
+std::span<const SettingRow> setting_table() noexcept { return kTable; }
+}  // namespace config_table
+
+Config Config::read(SettingsReader& reader) {
+  Config config;
+  for (const auto& row : kTable) {
+    if (row.read != nullptr) row.read(reader, row.info.name, config);
+  }
+  return config;
 }
 
 Result<Config> Config::from_env(const EnvLookup& lookup) {
-  Reader reader(lookup);
-  Config config;
-
-  if (auto env = reader.enumeration<NodeEnv>("NODE_ENV", {{"development", NodeEnv::kDevelopment},
-                                                          {"test", NodeEnv::kTest},
-                                                          {"production", NodeEnv::kProduction}})) {
-    config.node_env = *env;
-  }
-  config.port = reader.integer("PORT", config.port, {0, false});
-  check_database_url(reader, config);
-  check_token_keys(reader, config);
-  config.access_token_expires_in =
-      reader.duration("ACCESS_TOKEN_EXPIRES_IN", config.access_token_expires_in);
-  config.refresh_token_expires_in =
-      reader.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in);
-  config.jwt_issuer = reader.nonempty("JWT_ISSUER", config.jwt_issuer);
-  config.jwt_audience = reader.nonempty("JWT_AUDIENCE", config.jwt_audience);
-  check_redis_url(reader, config);
-  config.rate_limit_window = Duration(
-      reader.integer("RATE_LIMIT_WINDOW_MS", config.rate_limit_window.count(), {0, false}));
-  config.rate_limit_max_requests =
-      reader.integer("RATE_LIMIT_MAX_REQUESTS", config.rate_limit_max_requests, {0, false});
-
-  config.log_level =
-      config.node_env == NodeEnv::kTest ? std::nullopt : std::optional<LogLevel>(LogLevel::kInfo);
-  if (auto level =
-          reader.enumeration<std::optional<LogLevel>>("LOG_LEVEL", {{"silent", std::nullopt},
-                                                                    {"fatal", LogLevel::kFatal},
-                                                                    {"error", LogLevel::kError},
-                                                                    {"warn", LogLevel::kWarn},
-                                                                    {"info", LogLevel::kInfo},
-                                                                    {"debug", LogLevel::kDebug},
-                                                                    {"trace", LogLevel::kTrace}})) {
-    config.log_level = *level;
-  }
-  config.trust_proxy = reader.integer("TRUST_PROXY", config.trust_proxy, {0, true});
-  config.docs_enabled = reader.boolean("DOCS_ENABLED", config.docs_enabled);
-  config.metrics_enabled = reader.boolean("METRICS_ENABLED", config.metrics_enabled);
-  config.metrics_auth_token = reader.optional_text("METRICS_AUTH_TOKEN");
-  if (config.metrics_auth_token && js_length(*config.metrics_auth_token) < 16) {
-    reader.issue("METRICS_AUTH_TOKEN", "METRICS_AUTH_TOKEN must have at least 16 characters");
-  }
-  config.bcrypt_rounds = static_cast<int>(reader.integer(
-      "BCRYPT_ROUNDS", config.bcrypt_rounds, {kBcryptRoundsMin, true}, kBcryptRoundsMax));
-
-  config.jwt_leeway = std::chrono::seconds(
-      reader.integer("JWT_LEEWAY_SECONDS", config.jwt_leeway.count(), {0, true}));
-  if (auto algorithm = reader.enumeration<PasswordAlgorithm>(
-          "PASSWORD_HASH_ALGORITHM",
-          {{"argon2id", PasswordAlgorithm::kArgon2id}, {"bcrypt", PasswordAlgorithm::kBcrypt}})) {
-    config.password_hash_algorithm = *algorithm;
-  }
-  config.argon2_opslimit = static_cast<std::uint64_t>(
-      reader.integer("ARGON2_OPSLIMIT", static_cast<std::int64_t>(config.argon2_opslimit),
-                     {crypto_pwhash_OPSLIMIT_MIN, true}, crypto_pwhash_OPSLIMIT_MAX));
-  config.argon2_memlimit = static_cast<std::size_t>(reader.integer(
-      "ARGON2_MEMLIMIT", static_cast<std::int64_t>(config.argon2_memlimit),
-      {crypto_pwhash_MEMLIMIT_MIN, true}, static_cast<double>(crypto_pwhash_MEMLIMIT_MAX)));
-  config.password_hash_concurrency = static_cast<std::size_t>(
-      reader.integer("PASSWORD_HASH_CONCURRENCY",
-                     static_cast<std::int64_t>(config.password_hash_concurrency), {1, true}));
-  if (reader.get("PASSWORD_HASH_QUEUE_MAX")) {
-    config.password_hash_queue_max = static_cast<std::size_t>(
-        reader.integer("PASSWORD_HASH_QUEUE_MAX", 0, {0, true}, kMaxHashQueue));
-  }
-  config.password_hash_queue_max_per_client = static_cast<std::size_t>(
-      reader.integer("PASSWORD_HASH_QUEUE_MAX_PER_CLIENT", 0, {1, true}, kMaxHashQueue));
-  config.password_hash_queue_timeout =
-      Duration(reader.integer("PASSWORD_HASH_QUEUE_TIMEOUT_MS",
-                              config.password_hash_queue_timeout.count(), {0, false}, 600000));
-
-  config.session_max_age = reader.duration("SESSION_MAX_AGE", config.session_max_age);
-  config.refresh_reuse_grace = Duration(
-      reader.integer("REFRESH_REUSE_GRACE_MS", config.refresh_reuse_grace.count(), {0, true}));
-  config.audit_log_emails = reader.boolean("AUDIT_LOG_EMAILS", config.audit_log_emails);
-  config.login_max_failures_per_account = reader.integer(
-      "LOGIN_MAX_FAILURES_PER_ACCOUNT", config.login_max_failures_per_account, {0, false});
-  config.login_failure_window = Duration(
-      reader.integer("LOGIN_FAILURE_WINDOW_MS", config.login_failure_window.count(), {0, false}));
-  config.rate_limit_ipv6_prefix = static_cast<int>(
-      reader.integer("RATE_LIMIT_IPV6_PREFIX", config.rate_limit_ipv6_prefix, {1, true}, 128));
-  config.purge_retention = reader.duration("PURGE_RETENTION", config.purge_retention);
-  config.purge_interval = reader.duration("PURGE_INTERVAL", config.purge_interval);
-  config.migrate_on_start = reader.boolean("MIGRATE_ON_START", config.migrate_on_start);
-  config.database_pool_size = static_cast<std::size_t>(reader.integer(
-      "DATABASE_POOL_SIZE", static_cast<std::int64_t>(config.database_pool_size), {1, true}, 1000));
-  config.database_read_coalescing =
-      reader.boolean("DATABASE_READ_COALESCING", config.database_read_coalescing);
-  config.database_read_coalescing_patience =
-      Duration(reader.integer("DATABASE_READ_COALESCING_PATIENCE_MS",
-                              config.database_read_coalescing_patience.count(), {0, true}, 1000));
-
-  // Unset: room for every hashing and queued login besides the threads for the rest.
-  config.http_threads =
-      std::min(kMaxHttpThreads, http_threads_besides_hashing() + config.password_hash_concurrency +
-                                    config.effective_password_hash_queue_max());
-  config.http_threads = static_cast<std::size_t>(reader.integer(
-      "HTTP_THREADS", static_cast<std::int64_t>(config.http_threads), {1, true}, kMaxHttpThreads));
-  config.http_keep_alive_max =
-      reader.integer("HTTP_KEEP_ALIVE_MAX", config.http_keep_alive_max, {1, true});
-  config.http_read_timeout = Duration(
-      reader.integer("HTTP_READ_TIMEOUT_MS", config.http_read_timeout.count(), {0, false}));
-  config.http_write_timeout = Duration(
-      reader.integer("HTTP_WRITE_TIMEOUT_MS", config.http_write_timeout.count(), {0, false}));
-  check_http_edge(reader, config);
-  config.shutdown_timeout =
-      Duration(reader.integer("SHUTDOWN_TIMEOUT_MS", config.shutdown_timeout.count(), {0, true}));
-
-  check_metrics_exposure(reader, config);
-
-  if (auto problems = std::move(reader).result(); !problems) return std::move(problems).error();
+  SettingsReader reader(lookup);
+  Config config = read(reader);
+  if (auto problems = std::move(reader).finish(); !problems) return std::move(problems).error();
   return config;
 }
 

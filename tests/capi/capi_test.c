@@ -164,6 +164,52 @@ static void test_bad_configuration(void) {
   ak_config_destroy(cfg);
 }
 
+/* A name the library does not know is refused, not ignored: DATABSE_URL would otherwise leave
+ * DATABASE_URL at its default and the service on sqlite://authkit.db. */
+static void test_unknown_settings(void) {
+  ak_config* cfg = test_config("100");
+  ak_service* svc = (ak_service*)&cfg; /* must be overwritten with NULL */
+  CHECK(ak_config_set(cfg, "DATABSE_URL", "postgresql://authkit:hunter2@db/authkit") == AK_OK);
+  CHECK_FAILS(NULL, ak_service_create(cfg, &svc), AK_ERR_INVALID_ARGUMENT, "INVALID_CONFIGURATION",
+              500);
+  CHECK(svc == NULL);
+  CHECK(strcmp(ak_service_errmsg(NULL),
+               "unknown setting DATABSE_URL; did you mean DATABASE_URL?") == 0);
+  CHECK(strstr(ak_service_errjson(NULL), "\"path\":\"DATABSE_URL\"") != NULL);
+  CHECK(strstr(ak_service_errjson(NULL), "hunter2") == NULL); /* never a value */
+  CHECK(ak_config_set(cfg, "DATABSE_URL", NULL) == AK_OK);
+
+  /* No close name: no guess. A name that does not look like one is not echoed (it may be a
+   * value, a secret perhaps, passed as a name by mistake). */
+  CHECK(ak_config_set(cfg, "NO_SUCH_SETTING", "1") == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_ERR_INVALID_ARGUMENT);
+  CHECK(strcmp(ak_service_errmsg(NULL), "unknown setting NO_SUCH_SETTING") == 0);
+  CHECK(ak_config_set(cfg, "NO_SUCH_SETTING", NULL) == AK_OK);
+  CHECK(ak_config_set(cfg, "s3cr3t-value-as-a-name!", "x") == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(ak_service_errmsg(NULL), "unknown setting") != NULL);
+  CHECK(strstr(ak_service_errmsg(NULL), "s3cr3t") == NULL);
+  CHECK(strstr(ak_service_errjson(NULL), "s3cr3t") == NULL);
+  CHECK(ak_config_set(cfg, "s3cr3t-value-as-a-name!", NULL) == AK_OK);
+
+  /* The reference server's names are accepted and ignored, whatever their value. */
+  CHECK(ak_config_set(cfg, "PORT", "not-a-port") == AK_OK);
+  CHECK(ak_config_set(cfg, "NODE_ENV", "staging") == AK_OK);
+  CHECK(ak_config_set(cfg, "HTTP_THREADS", "0") == AK_OK);
+  CHECK(ak_config_set(cfg, "METRICS_ENABLED", "maybe") == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_OK && svc != NULL);
+  ak_service_destroy(svc);
+  svc = NULL;
+
+  /* The process environment's other variables are not the library's business. */
+  CHECK(setenv("DATABSE_URL", "sqlite::memory:", 1) == 0);
+  CHECK(ak_config_use_environment(cfg, 1) == AK_OK);
+  CHECK(ak_service_create(cfg, &svc) == AK_OK && svc != NULL);
+  ak_service_destroy(svc);
+  unsetenv("DATABSE_URL");
+  ak_config_destroy(cfg);
+}
+
 static void test_unreachable_database(void) {
   ak_config* cfg = test_config("100");
   ak_service* svc = NULL;
@@ -406,6 +452,7 @@ int main(void) {
   ak_request_context* ctx = NULL;
   test_library_calls();
   test_bad_configuration();
+  test_unknown_settings();
   test_unreachable_database();
   test_corrupt_database();
   test_environment();

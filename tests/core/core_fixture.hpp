@@ -137,7 +137,6 @@ class CountingHasher final : public authkit::PasswordHasher {
 // Two distinct secrets, libsodium's smallest Argon2id cost (fast tests), no throttling.
 inline authkit::Config test_config() {
   authkit::Config c;
-  c.node_env = authkit::NodeEnv::kTest;
   c.access_token_secret = "access-secret-access-secret-0123456789";
   c.refresh_token_secret = "refresh-secret-refresh-secret-0123456789";
   c.argon2_opslimit = crypto_pwhash_argon2id_OPSLIMIT_MIN;

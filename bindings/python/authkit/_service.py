@@ -46,7 +46,9 @@ class Service:
     """One libauthkit service (database, rate limiter, token keys).
 
     `config` maps the environment variables of docs/configuration.md to values (str, int or
-    bool); None reads the process environment instead. Thread-safe: share one instance between
+    bool); a name not documented there raises InvalidArgumentError naming it and the name it
+    probably meant (docs/c-abi.md#settings-by-name); the reference server's names are accepted
+    and ignored. None reads the process environment instead. Thread-safe: share one instance between
     threads; the GIL is released while the library works (hashing, database I/O). Use it as a
     context manager, or call close(). Every failure raises an authkit.AuthError subclass."""
 
