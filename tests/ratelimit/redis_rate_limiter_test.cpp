@@ -63,9 +63,10 @@ TEST_CASE_METHOD(SharedRedis, "redis: keys are rl:<bucket>:<key> and carry the w
 }
 
 // docs/compatibility.md#redis-atomic-window
-TEST_CASE_METHOD(SharedRedis,
-                 "redis: a key left without expiry (as the original could) gets one on the next hit",
-                 "[ratelimit][redis]") {
+TEST_CASE_METHOD(
+    SharedRedis,
+    "redis: a key left without expiry (as the original could) gets one on the next hit",
+    "[ratelimit][redis]") {
   const std::string bucket = unique_name_for_test("w4");
   const std::string key = "rl:" + bucket + ":10.0.0.9";
   raw.command({"SET", key, "500"});
