@@ -4,8 +4,9 @@
 Two checks, each a ctest case of its own (label unit):
 
   refs     no reference to a document outside the tree: the original service's weakness
-           numbers (W followed by digits), section signs of its contract or design notes (only
-           "RFC <n> §<m>" may use one), or paths into a sibling "shared" folder.
+           numbers (W followed by digits), section signs (only "RFC <n> §<m>" may use one),
+           paths into a sibling "shared" folder, or a Markdown file name (<name>.md) that no
+           file of the tree has.
   anchors  every link to a document of the tree resolves: "docs/<file>.md#<anchor>" written in
            code or documentation (from the repository root), and Markdown links between
            documents (relative to the linking file). An anchor is an explicit <a id="..."> or
@@ -34,10 +35,12 @@ OUTSIDE = [
     (re.compile(r"(?<!RFC [0-9]{4} )(?<!RFC [0-9]{3} )" + SECTION),
      "a section sign that is not an RFC's"),
     (re.compile(r"\.\./shared\b"), "a path outside the tree"),
-    (re.compile(r"\b(?:rest-contract|DESIGN)\.md\b"), "a document that is not in the tree"),
-    (re.compile(r"\b(?:spec|DESIGN|contract) (?:section|part) [0-9]", re.I),
+    (re.compile(r"\b(?:spec|contract) (?:section|part) [0-9]", re.I),
      "a section of a document that is not in the tree"),
 ]
+
+# A Markdown file named anywhere ("api.md", "docs/api.md"): some file of the tree must have that name.
+MD_NAME = re.compile(r"(?<![\w.-])([\w-]+(?:\.[\w-]+)*\.md)\b")
 
 # "docs/x.md" or "docs/x.md#anchor" in any text, from the repository root.
 ROOT_LINK = re.compile(r"(?<![\w./-])(docs/[\w./-]*?\.md)(?:#([\w-]+))?")
@@ -99,13 +102,27 @@ def anchors_of(text):
     return found
 
 
+def markdown_names(root):
+    """The names of the tree's Markdown files, wherever they are."""
+    names = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        names.update(f for f in files if f.endswith(".md"))
+    return names
+
+
 def check_refs(root):
     findings = []
+    in_tree = markdown_names(root)
     for rel, text in text_files(root):
         for number, line in enumerate(text.splitlines(), 1):
             for pattern, what in OUTSIDE:
                 for match in pattern.finditer(line):
                     findings.append(f"{rel}:{number}: {what}: {match.group(0)!r}")
+            for match in MD_NAME.finditer(line):
+                if match.group(1) not in in_tree:
+                    findings.append(f"{rel}:{number}: a document that is not in the tree: "
+                                    f"{match.group(1)!r}")
     return findings
 
 
@@ -157,8 +174,9 @@ def self_test():
         "refs": [
             ("src/a.cpp", "// fixed (W" + "13)\n"),
             ("src/b.cpp", "// see spec " + SECTION + "7.3\n"),
-            ("tests/c.py", "# DESIGN " + SECTION + "4\n"),
-            ("docs/d.md", "From ../" + "shared/DESIGN.md.\n"),
+            ("tests/c.py", "# the design notes " + SECTION + "4\n"),
+            ("docs/d.md", "From ../" + "shared/notes.md.\n"),
+            ("docs/j.md", "As nowhere-in-the-tree.md explains.\n"),
             ("include/e.hpp", "// spec " + "section 11.2\n"),
         ],
         "anchors": [
