@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that the repository explains itself (docs/compatibility.md says why).
 
-Two checks, each a ctest case of its own (label unit):
+Three checks, each a ctest case of its own (label unit):
 
   refs     no reference to a document outside the tree: the original service's weakness
            numbers (W followed by digits), section signs (only "RFC <n> §<m>" may use one),
@@ -11,6 +11,14 @@ Two checks, each a ctest case of its own (label unit):
            code or documentation (from the repository root), and Markdown links between
            documents (relative to the linking file). An anchor is an explicit <a id="..."> or
            the GitHub slug of a heading.
+  tests    every test a Markdown document names exists: a test reference is a file of the tree
+           in backticks, the sign U+203A, and the test's name in double quotes or backticks,
+           e.g. `tests/unit/jwt_test.cpp` › "alg none and unknown algorithms are refused". The
+           file must exist and define the name: a Catch2 TEST_CASE, SECTION or a macro around
+           them (C++), a pytest function (def test_...), a C test function that is also called
+           (tests/capi), or a ctest name (add_test(NAME ...) in a CMakeLists.txt, directly or
+           through a function of that file that passes its first argument on). A U+203A sign
+           outside a well-formed reference is reported too, so a misspelt one cannot slip by.
 
 --self-test plants bad references in a scratch tree and fails unless both checks catch each.
 Exit status: 0 clean, 1 findings (one per line, file:line: what), 2 usage.
@@ -165,8 +173,83 @@ def check_anchors(root):
     return findings
 
 
+# Test references in Markdown: `<file>` › "<name>" or `<file>` › `<name>`.
+REF_SIGN = "\u203a"
+TEST_REF = re.compile(r"`([\w./-]+)`\s*" + REF_SIGN +
+                      r"\s*(?:\"((?:[^\"\\]|\\.)+)\"|`([^`]+)`)")
+# Catch2 test cases and sections, and the macros a suite wraps them in (STORE_TEST, CORE_TEST):
+# an upper-case name holding TEST, or SECTION, whose first string argument is the name; a
+# fixture class (capitalised) may come first (TEST_CASE_METHOD).
+CATCH_NAME = re.compile(r"\b(?:[A-Z0-9_]*TEST[A-Z0-9_]*|SECTION)\s*\(\s*"
+                        r"(?:[A-Z][\w:<>]*\s*,\s*)?\"((?:[^\"\\]|\\.)*)\"")
+C_TEST_FUNCTION = re.compile(r"^\s*(?:static\s+)?void\s+(test_\w+)\s*\(", re.M)
+PYTEST_FUNCTION = re.compile(r"^\s*(?:async\s+)?def\s+(test_\w+)\s*\(", re.M)
+CMAKE_ARG = r"(?:\"([^\"$]*)\"|([^\s()\"$]+))"
+CMAKE_ADD_TEST = re.compile(r"\badd_test\s*\(\s*NAME\s+" + CMAKE_ARG)
+CMAKE_FUNCTION = re.compile(r"\bfunction\s*\(\s*(\w+)\s+(\w+)(.*?)\bendfunction\b", re.S)
+
+
+def unescape(name):
+    return re.sub(r"\\(.)", r"\1", name)
+
+
+def test_names(path):
+    """The test names a file defines, or None when its kind of file defines none we can read."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    base = os.path.basename(path)
+    # A test that is commented out proves nothing: drop whole-line comments.
+    text = re.sub(r"(?m)^\s*(?://|#).*$", "", text)
+    if base.endswith((".cpp", ".hpp", ".cc", ".h", ".c")):
+        names = {unescape(m.group(1)) for m in CATCH_NAME.finditer(text)}
+        if base.endswith(".c"):
+            # A C test function proves nothing unless main (or a runner) calls it.
+            names |= {n for n in C_TEST_FUNCTION.findall(text)
+                      if len(re.findall(r"\b" + n + r"\s*\(", text)) >= 2}
+        return names
+    if base.endswith(".py"):
+        return set(PYTEST_FUNCTION.findall(text))
+    if base == "CMakeLists.txt" or base.endswith(".cmake"):
+        names = {a or b for a, b in CMAKE_ADD_TEST.findall(text)}
+        # add_test(NAME ${first}) inside function(f first ...): every f(<literal> ...) is a test.
+        for function, first, body in CMAKE_FUNCTION.findall(text):
+            if re.search(r"\badd_test\s*\(\s*NAME\s+\$\{" + first + r"\}", body):
+                call = re.compile(r"(?<!function\()\b" + function + r"\s*\(\s*" + CMAKE_ARG)
+                names |= {a or b for a, b in call.findall(text)}
+        return names
+    return None
+
+
+def check_tests(root):
+    findings = []
+    cache = {}
+    for rel, text in text_files(root):
+        if not rel.endswith(".md"):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in TEST_REF.finditer(line):
+                file, name = match.group(1), match.group(2) or match.group(3)
+                if match.group(2) is not None:
+                    name = unescape(name)
+                path = os.path.normpath(os.path.join(root, file))
+                if not os.path.isfile(path):
+                    findings.append(f"{rel}:{number}: no such test file: {file}")
+                    continue
+                if path not in cache:
+                    cache[path] = test_names(path)
+                if cache[path] is None:
+                    findings.append(f"{rel}:{number}: {file} is not a kind of file that defines "
+                                    "tests (C/C++, Python, CMake)")
+                elif name not in cache[path]:
+                    findings.append(f"{rel}:{number}: no test {name!r} in {file}")
+            if line.count(REF_SIGN) != len(TEST_REF.findall(line)):
+                findings.append(f"{rel}:{number}: a {REF_SIGN} that is not part of a test "
+                                f"reference (`<file>` {REF_SIGN} \"<name>\")")
+    return findings
+
+
 def self_test():
-    """Plants each kind of bad reference in a scratch tree; both checks must catch them all."""
+    """Plants each kind of bad reference in a scratch tree; each check must catch all of its own."""
     good_doc = ('# Doc\n\n<a id="row-one"></a>\n## A `code` heading, with punctuation!\n\n'
                 "See [row](#row-one), [heading](#a-code-heading-with-punctuation) and "
                 "[other](other.md#other-heading).\n\n```\n# not a heading\n```\n")
@@ -186,7 +269,41 @@ def self_test():
             ("docs/i.md", "[x](#nowhere)\n"),
             ("README.md", "[x](docs/doc.md#not-a-code-heading)\n"),
         ],
+        "tests": [
+            ("docs/k.md", "By `tests/a_test.cpp` " + REF_SIGN + " \"a test nobody wrote\".\n"),
+            ("docs/l.md", "`tests/missing_test.cpp` " + REF_SIGN + " \"rotation\"\n"),
+            ("docs/m.md", "`tests/a_test.cpp` " + REF_SIGN + " `test_replay`\n"),
+            ("docs/n.md", "`tests/test_e2e.py` " + REF_SIGN + " `test_nobody_wrote_this`\n"),
+            ("docs/o.md", "`tests/capi_test.c` " + REF_SIGN + " `test_never_called`\n"),
+            ("docs/p.md", "`tests/CMakeLists.txt` " + REF_SIGN + " \"no such ctest\"\n"),
+            ("docs/q.md", "`tests/a_test.cpp` " + REF_SIGN + " rotation, unquoted\n"),
+            ("docs/r.md", "`docs/doc.md` " + REF_SIGN + " \"Doc\"\n"),
+            ("docs/s.md", "`tests/a_test.cpp` " + REF_SIGN + " \"commented out\"\n"),
+        ],
     }
+    test_files = {
+        "tests/a_test.cpp": ('TEST_CASE("rotation", "[x]") {\n'
+                             '  SECTION("a \\"quoted\\" part") {}\n}\n'
+                             "TEST_CASE(\n    \"a name on its own line\",\n    \"[x]\") {}\n"
+                             'TEST_CASE_METHOD(Fixture, "with a fixture", "[x]") {}\n'
+                             'STORE_TEST("store: through a macro") {}\n'
+                             '// TEST_CASE("commented out", "[x]") {}\n'),
+        "tests/test_e2e.py": "def helper():\n    pass\n\n\ndef test_replay(server):\n    pass\n",
+        "tests/capi_test.c": ("static void test_lifecycle(void) {}\n"
+                              "static void test_never_called(void) {}\n"
+                              "int main(void) {\n  test_lifecycle();\n  return 0;\n}\n"),
+        "tests/CMakeLists.txt": ("add_test(NAME capi_symbols COMMAND x)\n"
+                                 "add_test(NAME \"docs: anchors exist\" COMMAND x)\n"
+                                 "function(wrapped name)\n  add_test(NAME ${name} COMMAND x)\n"
+                                 "endfunction()\nwrapped(packaging_debs)\n"),
+    }
+    good_refs = "".join(f"`{file}` {REF_SIGN} {name}\n" for file, name in [
+        ("tests/a_test.cpp", '"rotation"'), ("tests/a_test.cpp", '"a \\"quoted\\" part"'),
+        ("tests/a_test.cpp", '"a name on its own line"'), ("tests/a_test.cpp", '"with a fixture"'),
+        ("tests/a_test.cpp", '"store: through a macro"'), ("tests/test_e2e.py", "`test_replay`"),
+        ("tests/capi_test.c", "`test_lifecycle`"), ("tests/CMakeLists.txt", '"capi_symbols"'),
+        ("tests/CMakeLists.txt", '"docs: anchors exist"'),
+        ("tests/CMakeLists.txt", "`packaging_debs`")])
     failures = []
     with tempfile.TemporaryDirectory() as root:
         def write(rel, text):
@@ -195,14 +312,17 @@ def self_test():
                 f.write(text)
 
         write("docs/doc.md", good_doc)
+        for rel, text in test_files.items():
+            write(rel, text)
+        write("docs/tested.md", "| Threat | Test |\n|---|---|\n" + good_refs)
         write("docs/other.md", "# Other heading\n")
         write("src/ok.cpp", "// docs/doc.md#row-one, docs/doc.md#a-code-heading-with-punctuation,"
                             " RFC 9112 " + SECTION + "6.3, ETag W/\"x\"\n")
-        for check, fn in (("refs", check_refs), ("anchors", check_anchors)):
+        for check, fn in CHECKS.items():
             if fn(root):
                 failures.append(f"{check}: the clean tree is not clean: {fn(root)}")
         for check, planted in cases.items():
-            fn = check_refs if check == "refs" else check_anchors
+            fn = CHECKS[check]
             for rel, text in planted:
                 write(rel, text)
                 if not any(f.startswith(rel + ":") for f in fn(root)):
@@ -213,18 +333,24 @@ def self_test():
     return 1 if failures else 0
 
 
+CHECKS = {"refs": check_refs, "anchors": check_anchors, "tests": check_tests}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("check", choices=["refs", "anchors", "self-test"])
+    parser.add_argument("check", choices=[*CHECKS, "self-test"])
     parser.add_argument("--root", default=os.path.join(os.path.dirname(__file__), "..", ".."))
     args = parser.parse_args()
     if args.check == "self-test":
         return self_test()
     root = os.path.abspath(args.root)
-    findings = check_refs(root) if args.check == "refs" else check_anchors(root)
+    findings = CHECKS[args.check](root)
     for finding in findings:
         print(finding)
-    if findings:
+    if findings and args.check == "tests":
+        print(f"{len(findings)} finding(s); name tests as `<file>` {REF_SIGN} \"<name>\" with "
+              "the exact name the file defines", file=sys.stderr)
+    elif findings:
         print(f"{len(findings)} finding(s); cite docs/*.md anchors (docs/compatibility.md, "
               "docs/api.md) instead", file=sys.stderr)
     return 1 if findings else 0
