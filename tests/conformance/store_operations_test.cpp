@@ -60,6 +60,37 @@ STORE_TEST("store: text with a NUL character is INVALID_PAYLOAD, not a database 
   CHECK_FALSE(AK_OK(store->find_user_by_email("nul@test.dev")).has_value());
 }
 
+// Client text reaches only bound parameters of fixed statements: quotes, comments, statement
+// separators and LIKE wildcards are stored and matched as plain characters.
+STORE_TEST("store: SQL metacharacters in client text are data, never SQL") {
+  TestType backend;
+  auto store = backend.open();
+  const auto bystander = make_user(*store, "bystander@test.dev");
+  const std::string name = "Robert'); DROP TABLE users; --";
+  const std::string email = "o'brien\"; DELETE FROM sessions; --%_\\@test.dev";
+  auto created = AK_OK(store->create_user({name, email, "$hash' OR '1'='1", kT0}));
+  auto found = AK_OK(store->find_user_by_email(email));
+  REQUIRE(found.has_value());
+  CHECK(found->id == created.id);
+  CHECK(found->name == name);
+  CHECK(found->password_hash == "$hash' OR '1'='1");
+  CHECK_FALSE(AK_OK(store->find_user_by_email("%")).has_value());
+  CHECK_FALSE(AK_OK(store->find_user_by_email("' OR '1'='1")).has_value());
+  CHECK_FALSE(AK_OK(store->find_user_by_email("o'brien%")).has_value());
+
+  const authkit::ClientInfo client{"agent'); UPDATE sessions SET status='REVOKED'; --",
+                                   "1.2.3.4' --"};
+  auto session = make_session(*store, created.id, kT0, client);
+  auto stored = AK_OK(store->find_session(session.session.id));
+  REQUIRE(stored.has_value());
+  CHECK(stored->created_from.user_agent == client.user_agent);
+  CHECK(stored->created_from.ip_address == client.ip_address);
+  CHECK(stored->status == SessionStatus::kActive);
+  auto other = AK_OK(store->find_user_by_id(bystander.id));
+  REQUIRE(other.has_value());
+  CHECK(other->email == "bystander@test.dev");
+}
+
 STORE_TEST("store: update_password_hash replaces the hash and stamps updated_at") {
   TestType backend;
   auto store = backend.open();

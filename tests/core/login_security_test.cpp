@@ -251,6 +251,26 @@ CORE_TEST("core: an account is locked after N failures, before any hashing (chec
   CHECK(h.service->create_session({"lock@example.com", "strong-pass-123"}, h.ctx()));
 }
 
+// Anyone who knows an e-mail address can lock its logins; that must not log its owner out
+// (docs/rate-limiting.md#the-lock-out-trade-off).
+CORE_TEST("core: a locked account keeps its sessions: /me and refresh still work") {
+  Harness<TestType> h([](Config& c) { c.login_max_failures_per_account = 3; });
+  auto owner = h.signup("victim@example.com");
+  for (int i = 0; i < 3; ++i) {
+    const RequestContext attacker{{"agent", "10.0.1." + std::to_string(i)}, ""};
+    REQUIRE_FALSE(h.service->create_session({"victim@example.com", "wrong-pass-000"}, attacker));
+  }
+  auto locked = h.service->create_session({"victim@example.com", "strong-pass-123"}, h.ctx());
+  REQUIRE_FALSE(locked);
+  REQUIRE(locked.error().code == ErrorCode::kTooManyRequests);
+
+  CHECK(h.bearer(owner.access_token));
+  auto rotated = h.refresh(owner.refresh_token);
+  REQUIRE(rotated);
+  CHECK(h.bearer(rotated->access_token));
+  CHECK(h.session(owner.session.session.id).status == SessionStatus::kActive);
+}
+
 namespace {
 
 // A limiter whose ping fails, as an unreachable Redis behind the fail-soft wrapper does.

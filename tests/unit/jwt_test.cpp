@@ -225,6 +225,27 @@ TEST_CASE("a kid selects among the keys of the token's type only", "[jwt][reject
         TokenRejection::kMalformed);
 }
 
+// Recovery from a leaked secret is replacing it: nothing signed with the old one may verify
+// under the new one, for either token type (docs/threat-model.md#key-compromise).
+TEST_CASE("a replaced secret refuses every token signed with the old one", "[jwt][reject]") {
+  const TokenCodec old_codec(default_keys(), validation());
+  KeySet replaced;
+  REQUIRE(
+      replaced.add(TokenType::kAccess, hmac_key(JwtAlgorithm::kHS256, std::string(48, 'A'))).ok());
+  REQUIRE(
+      replaced.add(TokenType::kRefresh, hmac_key(JwtAlgorithm::kHS256, std::string(48, 'R'))).ok());
+  const TokenCodec new_codec(std::move(replaced), validation());
+  for (const TokenType type : {TokenType::kAccess, TokenType::kRefresh}) {
+    auto old_token = old_codec.issue(claims(type));
+    REQUIRE(old_token.ok());
+    CHECK(old_codec.verify(*old_token, type, kNow).ok());
+    CHECK(rejection_of(new_codec, *old_token, type) == TokenRejection::kBadSignature);
+    auto new_token = new_codec.issue(claims(type));
+    REQUIRE(new_token.ok());
+    CHECK(new_codec.verify(*new_token, type, kNow).ok());
+  }
+}
+
 TEST_CASE("the wrong token type is refused", "[jwt][reject]") {
   const TokenCodec codec(default_keys(), validation());
   // A refresh token presented as an access token fails on its key (another secret)...
