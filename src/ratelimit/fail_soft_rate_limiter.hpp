@@ -20,7 +20,7 @@ inline namespace v1 {
 // on the injected clock (1 s, doubling after each failed probe, up to 30 s); then one hit probes
 // the primary while the others keep using the fallback. A probe that succeeds switches back to
 // healthy and logs one `rate_limiter_recovered`. Availability wins over exact global limits
-// (ADR 0003): while degraded each process counts on its own.
+// (docs/adr/0003-fail-soft-rate-limiting.md): while degraded each process counts on its own.
 //
 // Every hit answered by the fallback increments fallback_total(). Peeks follow the same route
 // but are not counted (they are not hits). Thread-safe.
