@@ -16,8 +16,9 @@ build=(
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   libcpp-httplib-dev
 )
-# tools: the compiler cache and the format / lint tools (make format, check-format, tidy).
-tools=(ccache clang-format clang-tidy)
+# tools: the compiler cache, the format / lint tools (make format, check-format, tidy) and the
+# coverage report (make coverage: gcovr reads gcc's .gcda files).
+tools=(ccache clang-format clang-tidy gcovr)
 test=(
   # e2e: headless browser test of /docs (Swagger UI)
   chromium

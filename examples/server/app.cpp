@@ -24,7 +24,7 @@ App::App(ServerConfig config, std::shared_ptr<JsonLinesSink> sink)
     return Readiness{report.ready, json::readiness(report)};
   };
   hooks.metrics_text = [this] { return service_->metrics_text(); };
-  add_operational_routes(http_, config_, std::move(hooks));
+  add_operational_routes(http_, config_, hooks);
   // Last: the document describes every route added before it.
   add_docs_routes(http_, config_);
 }

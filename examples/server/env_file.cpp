@@ -162,6 +162,7 @@ std::string load_env_file(const std::string& path) {
   for (const auto& [key, value] : parsed.entries) {
     // Overwrite 0: a variable already in the environment wins over the file.
     if (::setenv(key.c_str(), value.c_str(), 0) != 0) {
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation): the one error, then return
       return path + ": cannot set " + key + ": " + std::strerror(errno);
     }
   }

@@ -181,7 +181,7 @@ void HttpServer::install_middlewares() {
   }));
 
   server_.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
-                                       std::exception_ptr) {
+                                       const std::exception_ptr&) {
     if (logger_) {
       logger_->log(LogLevel::kError, "unhandled_error", {{"correlationId", correlation_id(req)}});
     }

@@ -24,7 +24,7 @@ OperationDoc ops_doc(std::string summary, std::vector<ResponseDoc> responses) {
 }  // namespace
 
 void add_operational_routes(HttpServer& server, const ServerConfig& config,
-                            OperationalHooks hooks) {
+                            const OperationalHooks& hooks) {
   server.add({"GET", "/health", ops_doc("Liveness probe", {{200, "Service is alive", {}, false}}),
               [](const httplib::Request&, httplib::Response& res) {
                 // Liveness needs nothing opened: no dependency is probed (docs/api.md#health).

@@ -21,6 +21,7 @@ struct OperationalHooks {
   std::function<std::string()> metrics_text;  // Prometheus text exposition
 };
 
-void add_operational_routes(HttpServer& server, const ServerConfig& config, OperationalHooks hooks);
+void add_operational_routes(HttpServer& server, const ServerConfig& config,
+                            const OperationalHooks& hooks);
 
 }  // namespace authkit::server

@@ -91,6 +91,8 @@ int serve(App& app) {
   }
   done_cv.notify_all();
   // listen() failed on its own: wake the signal thread (it sees listen_returned and leaves).
+  // SIGTERM is blocked in every thread and taken by the signal thread's sigwait(): it wakes it up,
+  // it does not terminate anything. NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread,cert-pos44-c)
   if (!ok) pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
   if (purge_thread.joinable()) purge_thread.join();

@@ -48,7 +48,7 @@ auto public_post(detail::ServiceState& state, const RequestContext& ctx, Check&&
     if (!valid) return std::move(valid).error();
     return operation(*valid);
   });
-  return RateLimitedResult<typename Output::value_type>(std::move(result), std::move(decision));
+  return RateLimitedResult<typename Output::value_type>(std::move(result), decision);
 }
 
 }  // namespace

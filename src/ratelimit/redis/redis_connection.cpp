@@ -13,6 +13,7 @@ extern "C" {
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <vector>
 
 namespace authkit {
@@ -110,8 +111,9 @@ Result<RedisReply> RedisConnection::command(std::initializer_list<std::string_vi
       sdsclear(context_->obuf);
       // SO_SNDTIMEO (the command timeout) expiring makes send(2) fail with EAGAIN.
       timed_out_ = send_errno == EAGAIN || send_errno == EWOULDBLOCK;
-      return redis_error(where_, timed_out_ ? std::string("command timed out")
-                                            : std::string("send: ") + std::strerror(send_errno));
+      return redis_error(where_, timed_out_
+                                     ? std::string("command timed out")
+                                     : "send: " + std::generic_category().message(send_errno));
     }
     data += sent;
     left -= static_cast<std::size_t>(sent);
