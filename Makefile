@@ -11,6 +11,7 @@
 #   make bench-overload  only the overload figures (docs/benchmarks/overload.md)
 #   make format      clang-format every C/C++ file in place
 #   make tidy        clang-tidy (.clang-tidy) on the library, server and C ABI sources
+#   make docs        the C++ and C API reference (doxygen, docs/Doxyfile) in build/docs/html
 #
 # AUTHKIT_WERROR=ON turns warnings into errors (CI sets it).
 
@@ -18,7 +19,7 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps deps-build run test package tidy test-asan test-tsan bench bench-overload format check-format clean
+.PHONY: deps deps-build run test package tidy docs test-asan test-tsan bench bench-overload format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -67,6 +68,11 @@ tidy: deps
 	cmake --preset dev $(CMAKE_FLAGS) >/dev/null
 	cmake --build --preset dev
 	run-clang-tidy -p build/dev -j $(JOBS) -quiet '$(CURDIR)/(src|examples|capi)/.*\.(cpp|c)$$'
+
+# Warnings are errors (docs/Doxyfile): an undocumented public declaration fails the target.
+docs: deps
+	doxygen docs/Doxyfile
+	@echo "API reference: build/docs/html/index.html"
 
 check-format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run --Werror

@@ -16,8 +16,9 @@ build=(
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   libcpp-httplib-dev
 )
-# tools: the compiler cache and the format / lint tools (make format, check-format, tidy).
-tools=(ccache clang-format clang-tidy)
+# tools: the compiler cache, the format / lint tools (make format, check-format, tidy) and
+# doxygen (make docs: the C++ and C API reference).
+tools=(ccache clang-format clang-tidy doxygen)
 test=(
   # e2e: headless browser test of /docs (Swagger UI)
   chromium
