@@ -14,6 +14,7 @@
 #                    any finding (CI runs it)
 #   make coverage    line and branch coverage of src/, capi/, examples/server over the suites
 #                    (coverage preset, build/coverage; docs/testing.md)
+#   make docs        the C++ and C API reference (doxygen, docs/Doxyfile) in build/docs/html
 #
 # AUTHKIT_WERROR=ON turns warnings into errors (CI sets it).
 
@@ -21,7 +22,7 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps deps-build run test package tidy coverage test-asan test-tsan bench bench-overload format check-format clean
+.PHONY: deps deps-build run test package tidy coverage docs test-asan test-tsan bench bench-overload format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -80,6 +81,11 @@ coverage: deps
 	find build/coverage -name '*.gcda' -delete
 	status=0; scripts/with-services.sh ctest --preset coverage || status=$$?; \
 	  scripts/coverage-report.sh build/coverage && exit $$status
+
+# Warnings are errors (docs/Doxyfile): an undocumented public declaration fails the target.
+docs: deps
+	doxygen docs/Doxyfile
+	@echo "API reference: build/docs/html/index.html"
 
 check-format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format --dry-run --Werror

@@ -16,9 +16,10 @@ build=(
   libssl-dev libsodium-dev libsqlite3-dev libpq-dev libhiredis-dev libcrypt-dev nlohmann-json3-dev
   libcpp-httplib-dev
 )
-# tools: the compiler cache, the format / lint tools (make format, check-format, tidy) and the
-# coverage report (make coverage: gcovr reads gcc's .gcda files).
-tools=(ccache clang-format clang-tidy gcovr)
+# tools: the compiler cache, the format / lint tools (make format, check-format, tidy), the
+# coverage report (make coverage: gcovr reads gcc's .gcda files) and doxygen (make docs: the
+# C++ and C API reference).
+tools=(ccache clang-format clang-tidy gcovr doxygen)
 test=(
   # e2e: headless browser test of /docs (Swagger UI)
   chromium

@@ -5,14 +5,18 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include "authkit/backends.hpp"
 
 #include "app.hpp"
 #include "env_file.hpp"
 #include "server_config.hpp"
 #include "signals.hpp"
+#include "smoke_check.hpp"
+#include "smoke_options.hpp"
 
 namespace {
 
@@ -27,14 +31,34 @@ Commands:
   migrate    apply the database migrations to DATABASE_URL and exit
   purge      delete sessions and tokens that ended more than PURGE_RETENTION ago, and exit
   routes     print the routes of the server, one "METHOD PATH" a line, and exit
+  smoke      check a live deployment end to end: smoke --url URL (smoke --help)
 
 Options:
   --version  print the version and exit
   --help     print this help and exit
 
 Configuration comes from the environment (docs/configuration.md); a .env file in the working
-directory is read first and never overrides a variable that is already set.
+directory is read first and never overrides a variable that is already set. `smoke` is a client
+of a running server and reads no configuration.
 )";
+
+// `authkit-server smoke ...`: a client of another server, so no .env, no configuration, and no
+// blocked signals (Ctrl-C must stop it).
+int smoke(int argc, char** argv) {
+  auto parsed = authkit::server::parse_smoke_options(
+      std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "authkit-server smoke: %s\n\n%s", problem->c_str(),
+                 authkit::server::kSmokeUsage);
+    return kExitConfig;
+  }
+  const auto& options = std::get<authkit::server::SmokeOptions>(parsed);
+  if (options.help) {
+    std::fputs(authkit::server::kSmokeUsage, stdout);
+    return 0;
+  }
+  return authkit::server::run_smoke_check(options, stdout, stderr);
+}
 
 int migrate(const authkit::Config& config) {
   auto store = authkit::open_store(config.database_url);
@@ -88,6 +112,8 @@ int print_routes(App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "smoke") return smoke(argc, argv);
+
   // Before any thread exists: every thread inherits the mask, and only the signal thread
   // takes SIGTERM/SIGINT (with sigwait).
   authkit::server::block_shutdown_signals();

@@ -1,5 +1,6 @@
-// The JSON shapes of the REST contract (docs/api.md#resources, docs/api.md#error-envelope,
-// docs/api.md#operational-endpoints): one serialiser for server and C ABI.
+/// @file
+/// The JSON shapes of the REST contract (docs/api.md#resources, docs/api.md#error-envelope,
+/// docs/api.md#operational-endpoints): one serialiser for server and C ABI.
 #pragma once
 
 #include <string>
@@ -20,31 +21,31 @@ namespace json {
 // escaped as JavaScript's JSON.stringify escapes them (bytes that are not UTF-8 become U+FFFD).
 // Thread-safe; they throw nothing but std::bad_alloc.
 
-// `t` as JavaScript's Date.prototype.toISOString writes it: "2026-11-28T15:18:23.358Z" (UTC,
-// exactly three fractional digits; years 0000–9999).
+/// `t` as JavaScript's Date.prototype.toISOString writes it: "2026-11-28T15:18:23.358Z" (UTC,
+/// exactly three fractional digits; years 0000–9999).
 AUTHKIT_API std::string iso_timestamp(TimePoint t);
 
-// {"id":1,"name":"…","email":"…","createdAt":"…"}
+/// {"id":1,"name":"…","email":"…","createdAt":"…"}
 AUTHKIT_API std::string user(const UserProfile& u);
-// {"sessionId":"…","status":"ACTIVE","createdAt":"…","lastSeenAt":"…"|null,
-//  "userAgent":"…"|null,"ipAddress":"…"|null,"current":true}
-// userAgent and ipAddress are the latest activity's (last_seen_from), as the original shows.
+/// {"sessionId":"…","status":"ACTIVE","createdAt":"…","lastSeenAt":"…"|null,
+///  "userAgent":"…"|null,"ipAddress":"…"|null,"current":true}
+/// userAgent and ipAddress are the latest activity's (last_seen_from), as the original shows.
 AUTHKIT_API std::string session(const SessionInfo& info);
-// {"accessToken":"…","refreshToken":"…","user":{…},"session":{…}}
+/// {"accessToken":"…","refreshToken":"…","user":{…},"session":{…}}
 AUTHKIT_API std::string auth_response(const AuthResult& result);
-// {"user":{…}}: the body of POST /v1/auth/register.
+/// {"user":{…}}: the body of POST /v1/auth/register.
 AUTHKIT_API std::string register_response(const UserProfile& u);
-// {"user":{…},"session":{…}}: the body of GET /v1/auth/me.
+/// {"user":{…},"session":{…}}: the body of GET /v1/auth/me.
 AUTHKIT_API std::string me_response(const MeResult& me);
-// {"sessions":[{…},…]}: the body of GET /v1/auth/sessions.
+/// {"sessions":[{…},…]}: the body of GET /v1/auth/sessions.
 AUTHKIT_API std::string sessions_response(const std::vector<SessionInfo>& sessions);
-// {"error":{"code":"…","message":"…","details":[{"path":"…","message":"…"}],"correlationId":"…"}}
-// with `details` only when the error has some. The diagnostic is never included.
+/// {"error":{"code":"…","message":"…","details":[{"path":"…","message":"…"}],"correlationId":"…"}}
+/// with `details` only when the error has some. The diagnostic is never included.
 AUTHKIT_API std::string error_envelope(const Error& error, std::string_view correlation_id);
-// {"status":"ok","service":"auth-api","timestamp":"…"}
+/// {"status":"ok","service":"auth-api","timestamp":"…"}
 AUTHKIT_API std::string health(const HealthReport& report);
-// {"status":"ready"|"not_ready","service":"auth-api","dependencies":{"database":"up",
-//  "redis":"disabled"},"timestamp":"…"}
+/// {"status":"ready"|"not_ready","service":"auth-api","dependencies":{"database":"up",
+///  "redis":"disabled"},"timestamp":"…"}
 AUTHKIT_API std::string readiness(const ReadinessReport& report);
 
 }  // namespace json

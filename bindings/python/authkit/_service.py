@@ -89,6 +89,7 @@ class Service:
 
     @property
     def closed(self) -> bool:
+        """True once close() has released the service; any operation then raises."""
         return self._handle is None
 
     def __enter__(self) -> "Service":
