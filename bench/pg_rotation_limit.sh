@@ -48,7 +48,7 @@ trap 'bench_server_stop; redis_stop "$services/redis" || true; pg_stop "$service
 pg_port=$(free_port)
 # Later options win: durable commits as a production server has them.
 pg_start "$services/pg" "$pg_port" "-c fsync=on -c synchronous_commit=on -c full_page_writes=on \
-  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top"
 redis_port=$(free_port)
 redis_start "$services/redis" "$redis_port"
 export AUTHKIT_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
