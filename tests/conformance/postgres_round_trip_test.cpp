@@ -83,8 +83,8 @@ Trips run_round(CountedStore& store, int round) {
   });
 
   auto second = make_session(*store, user.id, kT0 + 4s);
-  authkit::RevokeByTokenRequest logout{second.session.id, second.token.jti,
-                                       second.token.token_hash, kT0 + 5s};
+  authkit::RevokeByTokenRequest logout{second.session.id, second.token.jti, second.token.token_hash,
+                                       kT0 + 5s};
   t.logout = store.trips([&] {
     CHECK(AK_OK(store->revoke_session_by_token(logout)).outcome == RevokeByTokenOutcome::kRevoked);
   });
