@@ -27,10 +27,11 @@ _pg_run() {
   fi
 }
 
-# pg_start DIR PORT: initialise a cluster in DIR (once) and start it on 127.0.0.1:PORT.
-# fsync is off: the data is thrown away, and durability is not what the tests measure.
+# pg_start DIR PORT [OPTIONS]: initialise a cluster in DIR (once) and start it on
+# 127.0.0.1:PORT. fsync is off: the data is thrown away, and durability is not what the tests
+# measure. OPTIONS ("-c name=value ...") come last and so win (a benchmark turns fsync on).
 pg_start() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 extra=${3:-}
   if [ ! -d "$dir/data" ]; then
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
@@ -38,7 +39,7 @@ pg_start() {
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   fi
   _pg_run "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $extra" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
 }
 

@@ -86,6 +86,9 @@ struct RotateResult {
   std::optional<RefreshToken> token;  ///< the presented token as it is now (when found)
   std::optional<Session> session;     ///< its session as it is now (when found)
   std::optional<RefreshToken> child;  ///< kRotated: the new token; kGraceReuse: the existing child
+  /// The session's user (when the session was found), read in the same transaction: the
+  /// refresh answer's profile without a read of its own.
+  std::optional<User> user;
 };
 
 /// What mark_compromised changed.

@@ -48,10 +48,6 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
   const auto user_id = parse_user_id(presented.subject);
   if (!user_id) return Error(ErrorCode::kInvalidToken, "sub is not a user id");
 
-  auto user = state.store->find_user_by_id(*user_id);
-  if (!user) return std::move(user).error();
-  if (!*user) return refresh_failure(state, ErrorCode::kInvalidRefreshToken, "invalid_token");
-
   // The pair is signed before the rotation: the store needs the child's jti and hash, and the
   // child must not exist unless the parent was consumed (both happen in one transaction).
   const std::int64_t iat = now_s;
@@ -106,6 +102,10 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
       return compromise(state, presented.session_id, rotated->token->id, ctx);
   }
 
+  // The session's user came back with the rotation (one round trip on PostgreSQL); a session
+  // always has its user (deleting a user deletes its sessions).
+  if (!rotated->user)
+    return refresh_failure(state, ErrorCode::kInvalidRefreshToken, "invalid_token");
   auto access_token = state.codec.issue(access_claims(state, presented.session_id, *user_id, iat));
   if (!access_token) return std::move(access_token).error();
 
@@ -113,7 +113,7 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
   state.audit_event("auth.refresh.succeeded", ctx,
                     {{"userId", std::int64_t{*user_id}}, {"sessionId", presented.session_id}});
   return AuthResult{std::move(*access_token), std::move(refresh_token),
-                    UserProfile(std::move(**user)),
+                    UserProfile(std::move(*rotated->user)),
                     SessionInfo{std::move(*rotated->session), true}};
 }
 

@@ -25,6 +25,14 @@ authkit::Error refused_naming(authkit::Store& store, const std::string& why) {
   return r.error();
 }
 
+// The versions of the migrations the store's backend embeds, oldest first.
+std::vector<int> embedded_versions(authkit::Store& store) {
+  std::vector<int> versions;
+  for (const auto& m : dynamic_cast<authkit::storage::SqlStore&>(store).driver().migrations())
+    versions.push_back(m.version);
+  return versions;
+}
+
 }  // namespace
 
 STORE_TEST("store: migrate applies every migration once, then is a no-op") {
@@ -35,18 +43,20 @@ STORE_TEST("store: migrate applies every migration once, then is a no-op") {
   REQUIRE_FALSE(early.ok());
   CHECK(early.error().code == ErrorCode::kInternalServerError);
   // pending_migrations() reports what migrate() would apply, and applies nothing itself.
-  CHECK(AK_OK(store->pending_migrations()) == std::vector<int>{1});
-  CHECK(AK_OK(store->pending_migrations()) == std::vector<int>{1});
+  const std::vector<int> embedded = embedded_versions(*store);
+  REQUIRE(embedded.front() == 1);
+  CHECK(AK_OK(store->pending_migrations()) == embedded);
+  CHECK(AK_OK(store->pending_migrations()) == embedded);
   REQUIRE_FALSE(store->find_user_by_email("x@test.dev").ok());
 
   auto first = AK_OK(store->migrate());
-  CHECK(first.applied == std::vector<int>{1});
-  CHECK(first.current_version == 1);
+  CHECK(first.applied == embedded);
+  CHECK(first.current_version == embedded.back());
   make_user(*store, "after@test.dev");
 
   auto again = AK_OK(store->migrate());
   CHECK(again.applied.empty());
-  CHECK(again.current_version == 1);
+  CHECK(again.current_version == embedded.back());
   CHECK(AK_OK(store->find_user_by_email("after@test.dev")).has_value());
   CHECK(AK_OK(store->pending_migrations()).empty());
 }
@@ -77,7 +87,7 @@ STORE_TEST("store: concurrent migrators apply each migration exactly once") {
   }
   for (auto& t : threads) t.join();
   CHECK(failures == 0);
-  CHECK(applied == 1);
+  CHECK(applied == static_cast<int>(embedded_versions(*store).size()));
   make_user(*store, "ok@test.dev");
 }
 

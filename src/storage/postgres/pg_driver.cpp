@@ -2,6 +2,7 @@
 #include "storage/postgres/pg_driver.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <array>
@@ -45,7 +46,8 @@ bool starts_with(const char* s, const char* prefix) {
 // One libpq connection and the statements prepared on it. Used by one thread at a time.
 class PgConnection final : public SqlSession {
  public:
-  PgConnection(PGconn* conn, std::uint64_t generation) : conn_(conn), generation_(generation) {}
+  PgConnection(PGconn* conn, std::uint64_t generation, std::atomic<std::uint64_t>& round_trips)
+      : conn_(conn), generation_(generation), round_trips_(round_trips) {}
   ~PgConnection() override { PQfinish(conn_); }
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -56,9 +58,30 @@ class PgConnection final : public SqlSession {
   bool discarded() const { return last_failure_ == Failure::kDiscard; }
   void clear_failure() { last_failure_ = Failure::kNone; }
 
+  // Whether the server closed this idle connection (a restart, a terminated backend). An idle
+  // connection has nothing to read, so anything readable is its end. One poll(2), no round trip:
+  // a write is never sent on a connection already known dead, where its outcome would be unknown.
+  bool peer_closed() const {
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;
+  }
+
+  // Prepares the statement on this connection the first time it is used here.
+  Result<void> prepare(Stmt statement) {
+    const auto index = static_cast<std::size_t>(statement);
+    if (prepared_.at(index)) return {};
+    const std::string sql(postgres_statements()[index]);
+    ++round_trips_;
+    PgResult r(PQprepare(conn_, statement_name(statement).c_str(), sql.c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(r.get(), "prepare");
+    prepared_[index] = true;
+    return {};
+  }
+
   Result<SqlResult> exec(Stmt statement, std::span<const SqlParam> params) override {
     AUTHKIT_RETURN_IF_ERROR(prepare(statement));
     const TextParams text(params);
+    ++round_trips_;
     PgResult r(PQexecPrepared(conn_, statement_name(statement).c_str(), text.count(), text.values(),
                               nullptr, nullptr, 0));
     return to_sql_result(r.get());
@@ -77,6 +100,7 @@ class PgConnection final : public SqlSession {
 
   Result<void> exec_script(std::string_view sql) override {
     const std::string text(sql);
+    ++round_trips_;
     PgResult r(PQexec(conn_, text.c_str()));
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(r.get(), "exec");
@@ -109,17 +133,6 @@ class PgConnection final : public SqlSession {
 
   static std::string statement_name(Stmt statement) {
     return "ak" + std::to_string(static_cast<std::size_t>(statement));
-  }
-
-  // Prepares the statement on this connection the first time it is used here.
-  Result<void> prepare(Stmt statement) {
-    const auto index = static_cast<std::size_t>(statement);
-    if (prepared_.at(index)) return {};
-    const std::string sql(postgres_statements()[index]);
-    PgResult r(PQprepare(conn_, statement_name(statement).c_str(), sql.c_str(), 0, nullptr));
-    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(r.get(), "prepare");
-    prepared_[index] = true;
-    return {};
   }
 
   Result<SqlResult> to_sql_result(PGresult* r) {
@@ -181,6 +194,7 @@ class PgConnection final : public SqlSession {
       in_pipeline[sent++] = read;
     }
     if (PQpipelineSync(conn_) != 1) return broken("sync");
+    ++round_trips_;
     std::optional<Error> retry;  // a serialization failure (e.g. on a hot standby): sent again
     for (std::size_t i = 0; i < sent; ++i) {
       PgResult r(PQgetResult(conn_));
@@ -255,6 +269,7 @@ class PgConnection final : public SqlSession {
   PGconn* conn_;
   std::uint64_t generation_;
   std::array<bool, kStatementCount> prepared_{};
+  std::atomic<std::uint64_t>& round_trips_;
   Failure last_failure_ = Failure::kNone;
 };
 
@@ -307,7 +322,7 @@ Result<std::unique_ptr<PgConnection>> PgDriver::connect(std::uint64_t generation
   const char* values[] = {url_.c_str(), timeout.c_str(), "libauthkit", nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, 1);
   if (raw == nullptr) return Error(ErrorCode::kServiceUnavailable, "postgresql: out of memory");
-  auto conn = std::make_unique<PgConnection>(raw, generation);
+  auto conn = std::make_unique<PgConnection>(raw, generation, round_trips_);
   // libpq prints server notices to stderr by default; the library never prints on its own.
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);
@@ -337,7 +352,9 @@ Result<std::unique_ptr<PgConnection>> PgDriver::acquire() {
       if (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
-        return conn;
+        if (!conn->peer_closed()) return conn;
+        --open_count_;  // closed by the server while idle: the next one, or a fresh one
+        continue;
       }
       if (open_count_ < max_connections_) break;
       if (available_.wait_until(lock, deadline) == std::cv_status::timeout) {
@@ -418,6 +435,26 @@ Result<void> PgDriver::run(TxKind kind, const std::function<Result<void>(SqlSess
     // A lost connection at COMMIT leaves the outcome unknown: report it rather than redo it.
     if (conn.last_failure() == Failure::kRetryable && attempt < kMaxAttempts) continue;
     return committed;
+  }
+}
+
+Result<SqlResult> PgDriver::write(Stmt statement, std::span<const SqlParam> params) {
+  for (int attempt = 1;; ++attempt) {
+    auto acquired = acquire();
+    if (!acquired) return acquired.error();
+    Returned holder{this, std::move(*acquired)};
+    PgConnection& conn = *holder;
+    // A connection lost while preparing never saw the write: that one is safe to repeat.
+    if (auto prepared = conn.prepare(statement); !prepared) {
+      if (conn.lost() && attempt < kMaxAttempts) continue;
+      return prepared.error();
+    }
+    auto result = conn.exec(statement, params);
+    if (result) return result;
+    // A deadlock or serialization failure rolled the statement back as a whole: run it again.
+    // A lost connection leaves the outcome unknown, as at a COMMIT: report it rather than redo it.
+    if (conn.last_failure() == Failure::kRetryable && attempt < kMaxAttempts) continue;
+    return result;
   }
 }
 

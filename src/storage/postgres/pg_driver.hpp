@@ -1,6 +1,7 @@
 // The PostgreSQL driver: a bounded libpq pool with prepared statements and reconnects.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,9 @@ class PgDriver final : public SqlDriver {
   Result<void> run(TxKind kind, const std::function<Result<void>(SqlSession&)>& body) override;
   using SqlDriver::read;
   Result<SqlResult> read(Stmt statement, std::span<const SqlParam> params) override;
+  using SqlDriver::write;
+  Result<SqlResult> write(Stmt statement, std::span<const SqlParam> params) override;
+  bool one_trip_writes() const noexcept override { return true; }
   std::string_view name() const noexcept override { return "postgresql"; }
   const MigrationSet& migrations() const noexcept override { return migrations_; }
   std::string_view migrations_table_sql() const noexcept override;
@@ -47,6 +51,10 @@ class PgDriver final : public SqlDriver {
   void run_reads(std::span<PendingRead* const> reads);
   // Whether read() goes through the ReadCoalescer (StoreOptions::read_coalescing), for the tests.
   bool coalesces_reads() const noexcept { return reads_ != nullptr; }
+  // Round trips to the server so far on pooled connections (each statement, prepare, pipeline
+  // and BEGIN/COMMIT; not the connection handshake): the tests prove with it that a state change
+  // costs one.
+  std::uint64_t round_trips() const noexcept { return round_trips_.load(); }
 
  private:
   PgDriver(std::string url, const StoreOptions& options);
@@ -65,6 +73,7 @@ class PgDriver final : public SqlDriver {
   std::vector<std::unique_ptr<PgConnection>> idle_;
   std::size_t open_count_ = 0;
   std::uint64_t generation_ = 0;
+  std::atomic<std::uint64_t> round_trips_{0};
 
   // Last: its batches use the pool above. Null when read coalescing is off.
   std::unique_ptr<ReadCoalescer> reads_;

@@ -102,6 +102,41 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   at(Stmt::kInsertMigration) =
       "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
       "VALUES ($1, $2, $3, " AK_TS("$4") ")";
+  // The k*InOneTrip statements call the functions of migration 0002: one statement, so one
+  // round trip, per state change (docs/benchmarks/postgres-round-trips.md). Records come back as
+  // composites, spread here into the usual column lists (all NULL when absent).
+  at(Stmt::kRotateInOneTrip) =
+      "SELECT r.rotated, t.*, s.*, c.*, u.* FROM authkit_rotate_refresh_token($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9::text, $10::text, $11, $12) AS r "
+      "LEFT JOIN LATERAL (SELECT " AK_TOKEN_COLS
+      " FROM (SELECT (r.out_token).*) AS x WHERE x.id IS NOT NULL) AS t ON true "
+      "LEFT JOIN LATERAL (SELECT " AK_SESSION_COLS
+      " FROM (SELECT (r.out_session).*) AS x WHERE x.id IS NOT NULL) AS s ON true "
+      "LEFT JOIN LATERAL (SELECT " AK_TOKEN_COLS
+      " FROM (SELECT (r.out_child).*) AS x WHERE x.id IS NOT NULL) AS c ON true "
+      "LEFT JOIN LATERAL (SELECT " AK_USER_COLS
+      " FROM (SELECT (r.out_user).*) AS x WHERE x.id IS NOT NULL) AS u ON true";
+  // One statement: the token's foreign key is checked at its end, when the session is there.
+  at(Stmt::kCreateSessionInOneTrip) =
+      "WITH s AS (INSERT INTO sessions (id, user_id, status, created_at, updated_at, "
+      "created_user_agent, created_ip_address, last_seen_at, user_agent, ip_address, expires_at) "
+      "VALUES ($1, $2, 'ACTIVE', " AK_TS("$3") ", " AK_TS("$3") ", $4::text, $5::text, " AK_TS(
+          "$3") ", $4::text, $5::text, " AK_TS("$6") ") RETURNING id) "
+                    "INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, "
+                    "created_at, expires_at) SELECT $7::text, s.id, $8::text, $9::text, 'ACTIVE', " AK_TS(
+                        "$3") ", " AK_TS("$10") " FROM s";
+  at(Stmt::kCompromiseInOneTrip) =
+      "SELECT session_compromised, token_marked_reused, tokens_revoked "
+      "FROM authkit_compromise_session($1, $2, $3)";
+  at(Stmt::kRevokeSessionInOneTrip) =
+      "SELECT session_found, changed FROM authkit_revoke_session($1, $2, $3, $4)";
+  at(Stmt::kRevokeByTokenInOneTrip) =
+      "SELECT r.revoked, t.*, s.* FROM authkit_revoke_session_by_token($1, $2, $3, $4, $5) AS r "
+      "LEFT JOIN LATERAL (SELECT " AK_TOKEN_COLS
+      " FROM (SELECT (r.out_token).*) AS x WHERE x.id IS NOT NULL) AS t ON true "
+      "LEFT JOIN LATERAL (SELECT " AK_SESSION_COLS
+      " FROM (SELECT (r.out_session).*) AS x WHERE x.id IS NOT NULL) AS s ON true";
+  at(Stmt::kRevokeAllInOneTrip) = "SELECT authkit_revoke_all_sessions($1, $2, $3)";
   return s;
 }();
 

@@ -1,4 +1,4 @@
-// SqlDriver's default read: one statement on a connection of its own.
+// SqlDriver's default read and write: one statement on a connection of its own.
 #include "storage/sql/sql_driver.hpp"
 
 #include <optional>
@@ -11,6 +11,17 @@ namespace storage {
 Result<SqlResult> SqlDriver::read(Stmt statement, std::span<const SqlParam> params) {
   std::optional<Result<SqlResult>> out;
   auto r = run(TxKind::kRead, [&](SqlSession& s) -> Result<void> {
+    out = s.exec(statement, params);
+    if (!*out) return out->error();
+    return {};
+  });
+  if (!r) return r.error();
+  return std::move(*out);
+}
+
+Result<SqlResult> SqlDriver::write(Stmt statement, std::span<const SqlParam> params) {
+  std::optional<Result<SqlResult>> out;
+  auto r = run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
     out = s.exec(statement, params);
     if (!*out) return out->error();
     return {};

@@ -49,6 +49,17 @@ class SqlDriver {
   Result<SqlResult> read(Stmt statement, std::initializer_list<SqlParam> params) {
     return read(statement, std::span<const SqlParam>(params.begin(), params.size()));
   }
+  // One statement that changes state and is atomic on its own (no BEGIN/COMMIT around it): one
+  // round trip on a client-server backend. Not repeated after a lost connection (its outcome is
+  // then unknown, as at a COMMIT). Default: run(kWrite, ...) with the statement alone.
+  virtual Result<SqlResult> write(Stmt statement, std::span<const SqlParam> params);
+  Result<SqlResult> write(Stmt statement, std::initializer_list<SqlParam> params) {
+    return write(statement, std::span<const SqlParam>(params.begin(), params.size()));
+  }
+  // Whether the driver provides the k*InOneTrip statements, so that every state change costs one
+  // round trip (PostgreSQL). Without them the store runs each operation as a transaction of
+  // several statements (SQLite: embedded, no round trips to save).
+  virtual bool one_trip_writes() const noexcept { return false; }
   virtual std::string_view name() const noexcept = 0;
   virtual const MigrationSet& migrations() const noexcept = 0;
   // CREATE TABLE IF NOT EXISTS schema_migrations ...

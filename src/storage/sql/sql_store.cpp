@@ -1,4 +1,5 @@
-// The Store operations over a SqlDriver: each one a single transaction of named statements.
+// The Store operations over a SqlDriver: each one a single transaction of named statements, or
+// on a driver with one_trip_writes() a single statement (one_trip_operations.hpp).
 #include "storage/sql/sql_store.hpp"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "authkit/crypto.hpp"
 #include "base/catch_all.hpp"
+#include "storage/sql/one_trip_operations.hpp"
 #include "storage/sql/rotation_rules.hpp"
 #include "storage/sql/row_mapping.hpp"
 
@@ -161,18 +163,14 @@ Result<User> SqlStore::create_user(const NewUser& user) {
     if (has_nul(user.name)) return invalid_text("name");
     if (has_nul(user.email)) return invalid_text("email");
     if (has_nul(user.password_hash)) return invalid_text("password_hash");
-    User out;
-    auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
-      auto row = first_row(s.exec(Stmt::kInsertUser, {param(user.name), param(user.email),
-                                                      param(user.password_hash), param(user.now)}),
-                           &user_from_row);
-      if (!row) return row.error();
-      if (!*row) return Error(ErrorCode::kInternalServerError, "storage: insert returned no row");
-      out = std::move(**row);
-      return {};
-    });
-    if (!r) return r.error();
-    return out;
+    // One statement, atomic on its own: one round trip on PostgreSQL.
+    auto row =
+        first_row(driver_->write(Stmt::kInsertUser, {param(user.name), param(user.email),
+                                                     param(user.password_hash), param(user.now)}),
+                  &user_from_row);
+    if (!row) return row.error();
+    if (!*row) return Error(ErrorCode::kInternalServerError, "storage: insert returned no row");
+    return std::move(**row);
   });
 }
 
@@ -222,6 +220,11 @@ Result<CreatedSession> SqlStore::create_session(const NewSession& session) {
     t.status = RefreshTokenStatus::kActive;
     t.created_at = session.now;
     t.expires_at = session.first_token.expires_at;
+    if (driver_->one_trip_writes()) {
+      auto one = create_session_in_one_trip(*driver_, out, session);
+      if (!one) return one.error();
+      return out;
+    }
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& db) -> Result<void> {
       auto a = db.exec(
           Stmt::kInsertSession,
@@ -284,6 +287,7 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
     if (has_nul(request.client.user_agent)) return invalid_text("user_agent");
     if (has_nul(request.client.ip_address)) return invalid_text("ip_address");
     const std::string child_id = id_or_new(request.child.id);
+    if (driver_->one_trip_writes()) return rotate_in_one_trip(*driver_, request, child_id);
     RotateResult out;
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
       out = RotateResult{};
@@ -296,6 +300,12 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
             first_row(s.exec(Stmt::kLockSession, {param((*token)->session_id)}), &session_from_row);
         if (!locked) return locked.error();
         session = std::move(*locked);
+        if (session) {
+          auto user =
+              first_row(s.exec(Stmt::kFindUserById, {param(session->user_id)}), &user_from_row);
+          if (!user) return user.error();
+          out.user = std::move(*user);
+        }
         // Re-read under the session's lock: every token change happens under it, so what we
         // decide on now stays true until commit.
         auto again =
@@ -360,6 +370,9 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
 Result<CompromiseResult> SqlStore::compromise_session(std::string_view session_id,
                                                       std::string_view token_id, TimePoint now) {
   return guarded([&]() -> Result<CompromiseResult> {
+    if (driver_->one_trip_writes()) {
+      return compromise_in_one_trip(*driver_, session_id, token_id, now);
+    }
     CompromiseResult out;
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
       out = CompromiseResult{};
@@ -383,6 +396,9 @@ Result<CompromiseResult> SqlStore::compromise_session(std::string_view session_i
 
 Result<bool> SqlStore::revoke_session(UserId user_id, std::string_view session_id, TimePoint now) {
   return guarded([&]() -> Result<bool> {
+    if (driver_->one_trip_writes()) {
+      return revoke_session_in_one_trip(*driver_, user_id, session_id, now);
+    }
     bool changed = false;
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
       changed = false;
@@ -406,6 +422,7 @@ Result<bool> SqlStore::revoke_session(UserId user_id, std::string_view session_i
 
 Result<RevokeByTokenResult> SqlStore::revoke_session_by_token(const RevokeByTokenRequest& request) {
   return guarded([&]() -> Result<RevokeByTokenResult> {
+    if (driver_->one_trip_writes()) return revoke_by_token_in_one_trip(*driver_, request);
     RevokeByTokenResult out;
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
       out = RevokeByTokenResult{};
@@ -445,6 +462,7 @@ Result<RevokeByTokenResult> SqlStore::revoke_session_by_token(const RevokeByToke
 
 Result<std::int64_t> SqlStore::revoke_all_sessions(UserId user_id, TimePoint now) {
   return guarded([&]() -> Result<std::int64_t> {
+    if (driver_->one_trip_writes()) return revoke_all_in_one_trip(*driver_, user_id, now);
     std::int64_t revoked = 0;
     auto r = driver_->run(TxKind::kWrite, [&](SqlSession& s) -> Result<void> {
       revoked = 0;

@@ -42,7 +42,23 @@ enum class Stmt : std::size_t {
   kPurgeTokens,                        // $1 cutoff
   kListMigrations,                     // → version, name, checksum
   kInsertMigration,                    // $1 version $2 name $3 checksum $4 now
-  kCount,                              // keep last
+  // One statement per state change, for drivers with one_trip_writes() (PostgreSQL: server-side
+  // functions of its migrations). Other backends leave them empty.
+  // $1 session $2 user $3 jti $4 hash $5 child id $6 child jti $7 child hash $8 child expires_at
+  // $9 ua $10 ip $11 now $12 grace ms → rotated, kTokenColumns, kSessionColumns, kTokenColumns
+  // (child within grace), kUserColumns; a record that is not there is all NULL
+  kRotateInOneTrip,
+  // $1 id $2 user $3 now $4 ua $5 ip $6 expires_at $7 token id $8 jti $9 hash $10 token expires_at
+  kCreateSessionInOneTrip,
+  // $1 session $2 token id $3 now → session_compromised, token_marked_reused, tokens_revoked
+  kCompromiseInOneTrip,
+  // $1 user $2 session $3 now $4 reason → session_found, changed
+  kRevokeSessionInOneTrip,
+  // $1 session $2 jti $3 hash $4 now $5 reason → revoked, kTokenColumns, kSessionColumns
+  kRevokeByTokenInOneTrip,
+  // $1 user $2 now $3 reason → sessions revoked
+  kRevokeAllInOneTrip,
+  kCount,  // keep last
 };
 
 inline constexpr std::size_t kStatementCount = static_cast<std::size_t>(Stmt::kCount);

@@ -87,6 +87,8 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   at(Stmt::kInsertMigration) =
       "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
       "VALUES (?1, ?2, ?3, ?4)";
+  // No k*InOneTrip statements: embedded, SQLite has no round trips to save
+  // (SqlDriver::one_trip_writes).
   return s;
 }();
 
