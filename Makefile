@@ -9,6 +9,8 @@
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench       build and run the benchmarks (release build)
 #   make bench-overload  only the overload figures (docs/benchmarks/overload.md)
+#   make bench-auth  the original's benchmark and the server's memory
+#                    (docs/benchmarks/auth-benchmark.md)
 #   make format      clang-format every C/C++ file in place
 #   make tidy        clang-tidy (.clang-tidy) on the library, server and C ABI sources; fails on
 #                    any finding (CI runs it)
@@ -22,7 +24,8 @@ AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
-.PHONY: deps deps-build run test package tidy coverage docs test-asan test-tsan bench bench-overload format check-format clean
+.PHONY: deps deps-build run test package tidy coverage docs test-asan test-tsan bench bench-overload \
+	bench-auth format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -62,6 +65,11 @@ bench-overload: deps
 	cmake --preset bench
 	cmake --build --preset bench --target authkit-server authkit-loadgen
 	scripts/with-services.sh bench/overload_bench.sh build/bench
+
+bench-auth: deps
+	cmake --preset bench
+	cmake --build --preset bench --target authkit-server authkit-loadgen
+	scripts/with-services.sh bench/auth_benchmark.sh build/bench
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

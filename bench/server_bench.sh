@@ -5,10 +5,10 @@
 # The difference between the two routes is the library's cost per authenticated request.
 # BENCH_DURATION (default 5s) per route and round, BENCH_ROUNDS (default 3) alternating rounds;
 # DATABASE_POOL_SIZE, DATABASE_READ_COALESCING and DATABASE_READ_COALESCING_PATIENCE_MS, when
-# set, reach the server.
+# set, reach the server. BENCH_SERVER_BIN: another server binary than BUILD_DIR's.
 set -euo pipefail
 build=${1:-build/bench}
-server="$build/examples/server/authkit-server"
+server=${BENCH_SERVER_BIN:-$build/examples/server/authkit-server}
 duration=${BENCH_DURATION:-5s}  # per route and round
 rounds=${BENCH_ROUNDS:-3}
 work=$(mktemp -d /tmp/authkit-server-bench.XXXXXX)

@@ -99,7 +99,11 @@ Reply Connection::record(Recorder* recorder, std::string_view name, const httpli
     return reply;
   }
   ++stats.statuses[reply.status];
-  if (!expected_status(reply.status)) ++stats.failed;
+  if (expected_status(reply.status)) {
+    stats.expected_latency_us.push_back(stats.latency_us.back());
+  } else {
+    ++stats.failed;
+  }
   if (reply.status >= 400) ++stats.error_codes[error_label(reply.status, reply.body)];
   if (reply.status == 503 && result->has_header("Retry-After")) ++stats.retry_after_503;
   return reply;

@@ -46,6 +46,12 @@ Several groups at once:
 Output:
   --json FILE          write the full report as JSON
   --server-pid PID     also report that process's CPU time and memory (from /proc)
+  --server-metrics     also read the server's /metrics before and after the run: the CPU time
+                       it spent hashing passwords, and (with --server-pid) its share of the
+                       server's CPU time
+  --metrics-token T    the bearer token of /metrics (implies --server-metrics)
+  --rss-every D        with --server-pid: record the server's RSS every D (e.g. 5s) in the
+                       JSON report (server.rss_series)
   --timeout D          connect and read timeout of every request (default 30s)
   --quiet              no human summary on stdout
 )";
@@ -207,6 +213,10 @@ ParsedOptions parse_options(int argc, char** argv) {
       options.quiet = true;
       continue;
     }
+    if (arg == "--server-metrics") {
+      options.server_metrics = true;
+      continue;
+    }
     if (i + 1 >= argc) return {std::nullopt, "missing value after " + std::string(arg)};
     const std::string value = argv[++i];
     bool ok = true;
@@ -230,6 +240,13 @@ ParsedOptions parse_options(int argc, char** argv) {
       long pid = 0;
       ok = parse_long(value, pid) && pid > 0 && pid < (1L << 30);
       options.server_pid = static_cast<int>(pid);
+    } else if (arg == "--metrics-token") {
+      options.metrics_token = value;
+      options.server_metrics = ok = !value.empty();
+    } else if (arg == "--rss-every") {
+      const auto d = parse_duration(value);
+      ok = d.has_value() && d->count() > 0;
+      if (ok) options.rss_every = *d;
     } else if (arg == "--timeout") {
       const auto d = parse_duration(value);
       ok = d.has_value() && d->count() > 0;
@@ -240,6 +257,9 @@ ParsedOptions parse_options(int argc, char** argv) {
     if (!ok) return {std::nullopt, "bad value for " + std::string(arg) + ": " + value};
   }
   if (!url_given) return {std::nullopt, "--url http://127.0.0.1:PORT is required"};
+  if (options.rss_every.count() > 0 && options.server_pid == 0) {
+    return {std::nullopt, "--rss-every needs --server-pid"};
+  }
   if (profile_original) options.groups = original_profile(defaults, think_given);
   for (const auto& spec : group_specs) {
     GroupSpec group;

@@ -34,7 +34,12 @@ struct Options {
   Millis timeout{30'000};  // connect and read timeout of every request
   std::string json_path;   // empty: no JSON file
   int server_pid = 0;      // 0: no server figures
-  bool quiet = false;      // no human summary
+  // Read the server's /metrics before and after the run (its password-hashing CPU time), with
+  // this bearer token when not empty.
+  bool server_metrics = false;
+  std::string metrics_token;
+  Millis rss_every{0};  // with server_pid: also record the server's RSS this often (0: no)
+  bool quiet = false;   // no human summary
 };
 
 // The parsed command line, or an error message for the user (empty when --help was asked:

@@ -61,13 +61,23 @@ std::optional<ProcessMemory> process_memory(int pid) {
   return memory;
 }
 
-RssSampler::RssSampler(int pid) : pid_(pid) {
+RssSampler::RssSampler(int pid, std::chrono::milliseconds every) : pid_(pid), every_(every) {
   thread_ = std::thread([this] {
-    while (!stop_.load()) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto next_kept = start;
+    bool last = false;
+    while (!last) {
+      last = stop_.load();  // one more sample after stop(): the series ends at the run's end
+      const auto now = Clock::now();
       if (const auto memory = process_memory(pid_)) {
         if (memory->rss_kib > peak_kib_.load()) peak_kib_.store(memory->rss_kib);
+        if (every_.count() > 0 && (now >= next_kept || last)) {
+          series_.push_back({std::chrono::duration<double>(now - start).count(), memory->rss_kib});
+          while (next_kept <= now) next_kept += every_;
+        }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!last) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
 }

@@ -28,6 +28,8 @@ void RequestStats::merge(const RequestStats& other) {
   add_counts(error_codes, other.error_codes);
   add_counts(transport, other.transport);
   latency_us.insert(latency_us.end(), other.latency_us.begin(), other.latency_us.end());
+  expected_latency_us.insert(expected_latency_us.end(), other.expected_latency_us.begin(),
+                             other.expected_latency_us.end());
 }
 
 RequestStats& Recorder::request(std::string_view name) { return find_or_add(requests_, name); }

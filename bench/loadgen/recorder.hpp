@@ -21,6 +21,9 @@ struct RequestStats {
   std::map<std::string, std::uint64_t> error_codes;  // "503 SERVICE_UNAVAILABLE" -> count
   std::map<std::string, std::uint64_t> transport;    // cpp-httplib error name -> count
   std::vector<std::uint32_t> latency_us;             // one per answered or failed request
+  // One per answer of an expected status (200, 201, 401): what k6's
+  // http_req_duration{expected_response:true}, and so the original's thresholds, measure.
+  std::vector<std::uint32_t> expected_latency_us;
 
   void merge(const RequestStats& other);
 };

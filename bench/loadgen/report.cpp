@@ -25,8 +25,8 @@ double share(std::uint64_t part, std::uint64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-Json latency_json(const RequestStats& stats) {
-  const auto s = summarise_latency(stats.latency_us);
+Json latency_json(const std::vector<std::uint32_t>& samples_us) {
+  const auto s = summarise_latency(samples_us);
   return Json{{"count", s.count},      {"min", rounded(s.min)}, {"avg", rounded(s.avg)},
               {"p50", rounded(s.p50)}, {"p90", rounded(s.p90)}, {"p95", rounded(s.p95)},
               {"p99", rounded(s.p99)}, {"max", rounded(s.max)}};
@@ -55,7 +55,8 @@ Json requests_json(const RequestStats& stats, double seconds) {
               {"transport_errors", stats.transport_errors},
               {"skipped", stats.skipped},
               {"answers", answers_json(stats)},
-              {"latency_ms", latency_json(stats)}};
+              {"latency_ms", latency_json(stats.latency_us)},
+              {"expected_latency_ms", latency_json(stats.expected_latency_us)}};
 }
 
 RequestStats all_requests(const Recorder& recorded) {
@@ -89,6 +90,26 @@ Json recorded_json(const Recorder& recorded, double seconds) {
               {"requests", requests_json(all_requests(recorded), seconds)},
               {"by_request", by_request},
               {"checks", checks_json(recorded)}};
+}
+
+// The thresholds of the original's k6 script, judged on the main groups together as k6 judges
+// them on the whole run: http_req_failed rate < 1 %, and the p(95) and p(99) of
+// http_req_duration{expected_response:true} under 750 ms and 1,200 ms.
+Json thresholds_json(const Json& overall) {
+  const double failed_rate = overall["requests"]["failed_rate"].get<double>();
+  const auto& expected = overall["requests"]["expected_latency_ms"];
+  const double p95 = expected["p95"].get<double>();
+  const double p99 = expected["p99"].get<double>();
+  const bool answered = expected["count"].get<std::size_t>() > 0;
+  Json json{
+      {"http_req_failed_rate_below_0.01",
+       Json{{"value", failed_rate}, {"passed", failed_rate < 0.01}}},
+      {"expected_p95_below_750ms", Json{{"value", p95}, {"passed", answered && p95 < 750}}},
+      {"expected_p99_below_1200ms", Json{{"value", p99}, {"passed", answered && p99 < 1200}}}};
+  bool all = true;
+  for (const auto& [name, threshold] : json.items()) all = all && threshold["passed"].get<bool>();
+  json["all_passed"] = all;
+  return json;
 }
 
 Json optional_ms(const std::optional<Millis>& value) {
@@ -130,6 +151,10 @@ __attribute__((format(printf, 1, 2))) std::string format(const char* pattern, ..
   std::vsnprintf(buffer, sizeof buffer, pattern, args);
   va_end(args);
   return buffer;
+}
+
+const char* verdict(const Json& threshold) {
+  return threshold["passed"].get<bool>() ? "passed" : "FAILED";
 }
 
 std::string answers_text(const Json& answers) {
@@ -209,6 +234,7 @@ Json report_json(const Options& options, const RunResult& result) {
   }
   report["groups"] = groups;
   report["overall"] = recorded_json(main_groups, result.wall_s);
+  report["thresholds"] = thresholds_json(report["overall"]);
 
   auto loadgen = cpu_json(result.loadgen_cpu, result.wall_s);
   std::uint64_t sent = 0;
@@ -226,6 +252,21 @@ Json report_json(const Options& options, const RunResult& result) {
                             {"rss_peak_kib", server.rss_peak_kib},
                             {"rss_after_kib", server.rss_after_kib},
                             {"vm_hwm_kib", server.hwm_kib}};
+    if (!server.rss_series.empty()) {
+      Json series = Json::array();
+      for (const auto& sample : server.rss_series) {
+        series.push_back(Json::array({rounded(sample.seconds, 1), sample.rss_kib}));
+      }
+      report["server"]["rss_series"] = series;  // [seconds since the start, VmRSS KiB]
+    }
+  }
+  if (result.server_hash_cpu_s) {
+    const double hash_s = *result.server_hash_cpu_s;
+    Json hashing{{"cpu_s", rounded(hash_s)}};
+    if (result.server && result.server->cpu.total() > 0) {
+      hashing["share_of_server_cpu"] = rounded(hash_s / result.server->cpu.total(), 4);
+    }
+    report["password_hashing"] = hashing;
   }
   return report;
 }
@@ -239,6 +280,16 @@ std::string report_text(const Json& report) {
   }
   if (report["groups"].size() > 1)
     text += "[overall, probes excluded]\n" + recorded_text(report["overall"]);
+  const auto& thresholds = report["thresholds"];
+  text += format(
+      "the original's thresholds: http_req_failed %.2f %% < 1 %% %s; expected p(95) %.1f ms < 750 "
+      "%s; p(99) %.1f ms < 1200 %s\n",
+      100 * thresholds["http_req_failed_rate_below_0.01"]["value"].get<double>(),
+      verdict(thresholds["http_req_failed_rate_below_0.01"]),
+      thresholds["expected_p95_below_750ms"]["value"].get<double>(),
+      verdict(thresholds["expected_p95_below_750ms"]),
+      thresholds["expected_p99_below_1200ms"]["value"].get<double>(),
+      verdict(thresholds["expected_p99_below_1200ms"]));
   const auto& loadgen = report["loadgen"];
   text += format(
       "load generator CPU: %.2f s user + %.2f s system = %.1f %% of one core (%.1f us per "
@@ -256,6 +307,15 @@ std::string report_text(const Json& report) {
         100 * server["cpu"]["share_of_one_core"].get<double>(),
         server["rss_before_kib"].get<double>() / 1024, server["rss_peak_kib"].get<double>() / 1024,
         server["vm_hwm_kib"].get<double>() / 1024);
+  }
+  if (report.contains("password_hashing")) {
+    const auto& hashing = report["password_hashing"];
+    text += format("server CPU in password hashing: %.2f s", hashing["cpu_s"].get<double>());
+    if (hashing.contains("share_of_server_cpu")) {
+      text +=
+          format(" = %.1f %% of its CPU time", 100 * hashing["share_of_server_cpu"].get<double>());
+    }
+    text += "\n";
   }
   return text;
 }

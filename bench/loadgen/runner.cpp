@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "connection.hpp"
+#include "metrics_text.hpp"
 #include "scenarios.hpp"
 
 namespace loadgen {
@@ -98,6 +99,20 @@ void run_worker(Worker& worker, Clock::time_point t0, MainDone& main_done) {
   }
 }
 
+// The server's password-hashing CPU seconds so far, from its /metrics; an error message when
+// it cannot be read (metrics disabled, a wrong token, or a server without the counter).
+std::optional<double> read_hash_cpu(const Options& options, std::string& error) {
+  Connection http({options.host, options.port, options.timeout, false, ""});
+  const auto reply = http.get(nullptr, "", "/metrics", options.metrics_token);
+  if (reply.status != 200) {
+    error = "reading /metrics failed (status " + std::to_string(reply.status) + ")";
+    return std::nullopt;
+  }
+  auto seconds = sum_samples(reply.body, kHashCpuFamily);
+  if (!seconds) error = "/metrics has no " + std::string(kHashCpuFamily);
+  return seconds;
+}
+
 double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
@@ -147,6 +162,14 @@ RunOutcome run(const Options& options) {
     }
   }
 
+  // Read just before the threads start (a /metrics answer costs the server next to nothing).
+  std::optional<double> hash_cpu_before;
+  if (options.server_metrics) {
+    std::string error;
+    hash_cpu_before = read_hash_cpu(options, error);
+    if (!hash_cpu_before) return {std::nullopt, error};
+  }
+
   MainDone main_done(main_workers);
   std::latch go(static_cast<std::ptrdiff_t>(workers.size()) + 1);
   Clock::time_point t0;
@@ -169,7 +192,7 @@ RunOutcome run(const Options& options) {
     if (const auto memory = process_memory(options.server_pid)) {
       server.rss_before_kib = memory->rss_kib;
     }
-    sampler.emplace(options.server_pid);
+    sampler.emplace(options.server_pid, options.rss_every);
   }
   const auto cpu_before = own_cpu();
   t0 = Clock::now();
@@ -180,8 +203,15 @@ RunOutcome run(const Options& options) {
                         cpu_after.system_s - cpu_before.system_s};
   result.loadgen_max_rss_kib = own_max_rss_kib();
 
+  if (hash_cpu_before) {
+    std::string error;
+    const auto after = read_hash_cpu(options, error);
+    if (!after) return {std::nullopt, error + " after the run"};
+    result.server_hash_cpu_s = *after - *hash_cpu_before;
+  }
   if (sampler) {
     server.rss_peak_kib = sampler->stop();
+    server.rss_series = sampler->series();
     if (const auto cpu = process_cpu(options.server_pid); cpu && server_cpu_before) {
       server.cpu = {cpu->user_s - server_cpu_before->user_s,
                     cpu->system_s - server_cpu_before->system_s};

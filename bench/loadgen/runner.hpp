@@ -26,7 +26,8 @@ struct ServerFigures {
   std::int64_t rss_before_kib = 0;
   std::int64_t rss_peak_kib = 0;  // the highest VmRSS sampled during the run
   std::int64_t rss_after_kib = 0;
-  std::int64_t hwm_kib = 0;  // VmHWM after the run: the peak since the server started
+  std::int64_t hwm_kib = 0;           // VmHWM after the run: the peak since the server started
+  std::vector<RssSample> rss_series;  // with Options::rss_every
 };
 
 struct RunResult {
@@ -36,6 +37,9 @@ struct RunResult {
   CpuTimes loadgen_cpu;  // this process, during the run (setup excluded)
   std::int64_t loadgen_max_rss_kib = 0;
   std::optional<ServerFigures> server;
+  // With Options::server_metrics: the CPU seconds the server spent hashing passwords during
+  // the run (its auth_api_password_hash_cpu_seconds_total, read before and after).
+  std::optional<double> server_hash_cpu_s;
 };
 
 // The run's result, or an error message (a group whose preparation failed).

@@ -4,6 +4,7 @@ set(AUTHKIT_LOADGEN_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(AUTHKIT_LOADGEN_SOURCES
   ${AUTHKIT_LOADGEN_DIR}/connection.cpp
   ${AUTHKIT_LOADGEN_DIR}/latency.cpp
+  ${AUTHKIT_LOADGEN_DIR}/metrics_text.cpp
   ${AUTHKIT_LOADGEN_DIR}/options.cpp
   ${AUTHKIT_LOADGEN_DIR}/process_stats.cpp
   ${AUTHKIT_LOADGEN_DIR}/recorder.cpp

@@ -41,6 +41,9 @@ AuthMetrics::AuthMetrics(MetricsRegistry& registry)
                             .gauge("auth_api_password_hash_queue_depth",
                                    "Requests waiting for a password hashing slot.")
                             .get()),
+      hash_cpu_(registry.counter("auth_api_password_hash_cpu_seconds_total",
+                                 "Total CPU seconds spent hashing and verifying passwords.",
+                                 {"operation"})),
       request_duration_(registry.histogram("auth_api_http_request_duration_seconds",
                                            "HTTP request duration in seconds.",
                                            {"method", "route", "status_code"}, kDurationBuckets)) {
@@ -76,6 +79,10 @@ void AuthMetrics::hash_rejected() { hash_rejections_.get().inc(); }
 
 void AuthMetrics::hash_queue_depth(std::size_t waiting) noexcept {
   hash_queue_depth_.set(static_cast<double>(waiting));
+}
+
+void AuthMetrics::hash_cpu(std::string_view operation, double seconds) {
+  if (seconds > 0) hash_cpu_.labels({std::string(operation)}).inc(seconds);
 }
 
 void AuthMetrics::publish_fallback_total(std::uint64_t total) {

@@ -35,6 +35,9 @@ class AuthMetrics {
   void hash_rejected();
   // auth_api_password_hash_queue_depth: callers waiting for a hashing slot now.
   void hash_queue_depth(std::size_t waiting) noexcept;
+  // auth_api_password_hash_cpu_seconds_total{operation}: "hash" | "verify", the CPU time of the
+  // hashing thread (password/cpu_timed_hasher.hpp).
+  void hash_cpu(std::string_view operation, double seconds);
   // auth_api_rate_limit_fallback_total brought up to the limiter's fallback_total().
   void publish_fallback_total(std::uint64_t total);
   // auth_api_http_request_duration_seconds{method,route,status_code}.
@@ -51,6 +54,7 @@ class AuthMetrics {
   CounterFamily& reuse_grace_;
   CounterFamily& hash_rejections_;
   Gauge& hash_queue_depth_;
+  CounterFamily& hash_cpu_;
   HistogramFamily& request_duration_;
   std::mutex fallback_mutex_;
   std::uint64_t fallback_published_ = 0;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "authkit/crypto.hpp"
+#include "password/cpu_timed_hasher.hpp"
 
 namespace authkit::detail {
 namespace {
@@ -42,7 +43,12 @@ ServiceState::ServiceState(Config cfg, ServiceDependencies deps, TokenCodec toke
       policy(limiter, policy_options(config)),
       metrics(*registry),
       admission(admission_limits(config), steady_wait_clock(),
-                [this](std::size_t waiting) { metrics.hash_queue_depth(waiting); }) {}
+                [this](std::size_t waiting) { metrics.hash_queue_depth(waiting); }) {
+  // Every hash and verification, the injected hasher's too, adds its CPU time to the metrics.
+  hasher = std::make_shared<CpuTimedHasher>(
+      std::move(hasher),
+      [this](std::string_view operation, double seconds) { metrics.hash_cpu(operation, seconds); });
+}
 
 void ServiceState::audit_event(std::string_view event, const RequestContext& ctx,
                                LogFields fields) const {

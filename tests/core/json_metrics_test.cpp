@@ -191,6 +191,10 @@ constexpr const char* kInitialMetrics =
     "# TYPE auth_api_password_hash_queue_depth gauge\n"
     "auth_api_password_hash_queue_depth 0\n"
     "\n"
+    "# HELP auth_api_password_hash_cpu_seconds_total Total CPU seconds spent hashing and verifying "
+    "passwords.\n"
+    "# TYPE auth_api_password_hash_cpu_seconds_total counter\n"
+    "\n"
     "# HELP auth_api_http_request_duration_seconds HTTP request duration in seconds.\n"
     "# TYPE auth_api_http_request_duration_seconds histogram\n";
 
@@ -216,6 +220,30 @@ std::pair<int, std::string> promtool_check(const std::string& text) {
 TEST_CASE("metrics: the original's families first, then libauthkit's, in order", "[core]") {
   authkit_test::Harness<authkit_test::SqliteMemory> h;
   CHECK(h.service->metrics_text() == kInitialMetrics);
+}
+
+// The value of `sample` (a family and its labels) in `text`, or -1 when it has none.
+double sample_value(const std::string& text, const std::string& sample) {
+  const auto at = text.find("\n" + sample + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + sample.size() + 2));
+}
+
+TEST_CASE("metrics: the CPU time of hashing and verifying is counted per operation", "[core]") {
+  authkit_test::Harness<authkit_test::SqliteMemory> h;
+  const std::string hash = "auth_api_password_hash_cpu_seconds_total{operation=\"hash\"}";
+  const std::string verify = "auth_api_password_hash_cpu_seconds_total{operation=\"verify\"}";
+  CHECK(sample_value(h.service->metrics_text(), hash) == -1);  // the startup hash is not counted
+  h.signup("cpu@example.com");  // one hash (register), one verification (login)
+  auto text = h.service->metrics_text();
+  const double hashed = sample_value(text, hash);
+  const double verified = sample_value(text, verify);
+  CHECK(hashed > 0);
+  CHECK(verified > 0);
+  REQUIRE_FALSE(h.service->create_session({"cpu@example.com", "wrong-pass-000"}, h.ctx()));
+  text = h.service->metrics_text();
+  CHECK(sample_value(text, hash) == hashed);
+  CHECK(sample_value(text, verify) > verified);  // a wrong password is verified as well
 }
 
 TEST_CASE("metrics: the text passes promtool check metrics", "[core]") {

@@ -17,8 +17,10 @@
 
 #include "connection.hpp"
 #include "latency.hpp"
+#include "metrics_text.hpp"
 #include "options.hpp"
 #include "recorder.hpp"
+#include "report.hpp"
 #include "runner.hpp"
 
 namespace {
@@ -44,6 +46,8 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+constexpr const char* kMetricsToken = "loadgen-test-metrics-token";
+
 // authkit-server on a free loopback port with a SQLite file of its own; stopped on destruction.
 class ServerProcess {
  public:
@@ -61,6 +65,8 @@ class ServerProcess {
         "RATE_LIMIT_MAX_REQUESTS=1000000",
         "ARGON2_OPSLIMIT=1",
         "ARGON2_MEMLIMIT=8192",
+        "METRICS_ENABLED=true",
+        std::string("METRICS_AUTH_TOKEN=") + kMetricsToken,
     };
     pid_ = fork();
     REQUIRE(pid_ >= 0);
@@ -89,6 +95,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
  private:
   bool up() const {
@@ -101,14 +108,23 @@ class ServerProcess {
   std::filesystem::path dir_;
 };
 
-loadgen::RunResult run_group(int port, const std::string& spec) {
-  auto parsed = parse(
-      {"--url", "http://127.0.0.1:" + std::to_string(port), "--group", spec, "--timeout", "10s"});
+loadgen::RunResult run_group(int port, const std::string& spec,
+                             std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {
+      "--url", "http://127.0.0.1:" + std::to_string(port), "--group", spec, "--timeout", "10s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto parsed = parse(args);
   REQUIRE(parsed.options);
   auto outcome = loadgen::run(*parsed.options);
   INFO(outcome.error);
   REQUIRE(outcome.result);
   return std::move(*outcome.result);
+}
+
+nlohmann::ordered_json report_of(int port, const loadgen::RunResult& result) {
+  auto parsed = parse({"--url", "http://127.0.0.1:" + std::to_string(port)});
+  REQUIRE(parsed.options);
+  return loadgen::report_json(*parsed.options, result);
 }
 
 const loadgen::RequestStats& request(const loadgen::Recorder& recorded, const std::string& name) {
@@ -153,6 +169,25 @@ TEST_CASE("percentiles interpolate between the two nearest samples") {
   CHECK(single.p50 == Approx(0.007));
   CHECK(single.p99 == Approx(0.007));
   CHECK(loadgen::summarise_latency({}).count == 0);
+}
+
+TEST_CASE("a family's samples are summed over its label sets, and no other family's") {
+  const std::string text =
+      "# HELP auth_api_password_hash_cpu_seconds_total Total CPU seconds.\n"
+      "# TYPE auth_api_password_hash_cpu_seconds_total counter\n"
+      "auth_api_password_hash_cpu_seconds_total{operation=\"hash\"} 1.25\n"
+      "auth_api_password_hash_cpu_seconds_total{operation=\"verify\"} 0.5\n"
+      "auth_api_password_hash_cpu_seconds_total_other 100\n"
+      "\n"
+      "# TYPE auth_api_password_hash_queue_depth gauge\n"
+      "auth_api_password_hash_queue_depth 7\n"
+      "auth_api_password_hash_cpu_seconds_total{operation=\"broken\"} x\n";
+  CHECK(loadgen::sum_samples(text, loadgen::kHashCpuFamily) == Approx(1.75));
+  CHECK(loadgen::sum_samples(text, "auth_api_password_hash_queue_depth") == Approx(7));
+  // Declared without samples: nothing counted yet. Not declared: the server lacks it.
+  CHECK(loadgen::sum_samples("# TYPE x_total counter\n", "x_total") == Approx(0));
+  CHECK_FALSE(loadgen::sum_samples(text, "auth_api_login_attempts_total"));
+  CHECK_FALSE(loadgen::sum_samples("", loadgen::kHashCpuFamily));
 }
 
 TEST_CASE("options: one group by default, groups, probes and the original's profile") {
@@ -205,6 +240,18 @@ TEST_CASE("options: one group by default, groups, probes and the original's prof
   parsed = parse({"--url", "http://127.0.0.1:8080", "--profile", "original", "--think", "0"});
   REQUIRE(parsed.options);
   CHECK(parsed.options->groups[0].think == Millis(0));
+
+  parsed = parse({"--url", "http://127.0.0.1:8080", "--server-pid", "42", "--rss-every", "5s",
+                  "--metrics-token", "t0k"});
+  REQUIRE(parsed.options);
+  CHECK(parsed.options->server_pid == 42);
+  CHECK(parsed.options->rss_every == Millis(5'000));
+  CHECK(parsed.options->server_metrics);  // a token implies reading /metrics
+  CHECK(parsed.options->metrics_token == "t0k");
+  parsed = parse({"--url", "http://127.0.0.1:8080", "--server-metrics"});
+  REQUIRE(parsed.options);
+  CHECK(parsed.options->server_metrics);
+  CHECK(parsed.options->metrics_token.empty());
 }
 
 TEST_CASE("options: bad input is refused with a message") {
@@ -224,6 +271,9 @@ TEST_CASE("options: bad input is refused with a message") {
       {"--url", "http://127.0.0.1:8080", "--group", "health,workers"},
       {"--url", "http://127.0.0.1:8080", "--group", "login,source=10.0.0.1"},
       {"--url", "http://127.0.0.1:8080", "--group", "health,probe=1"},  // nothing bounds it
+      {"--url", "http://127.0.0.1:8080", "--rss-every", "5s"},          // whose RSS?
+      {"--url", "http://127.0.0.1:8080", "--server-pid", "1", "--rss-every", "0"},
+      {"--url", "http://127.0.0.1:8080", "--metrics-token", ""},
   };
   for (const auto& args : cases) {
     const auto parsed = parse(args);
@@ -280,6 +330,11 @@ TEST_CASE("with no server, dependent steps are not sent and every check fails") 
     CHECK(request(recorded, name).sent == 0);
     CHECK(request(recorded, name).skipped == 6);
   }
+  CHECK(request(recorded, "register").expected_latency_us.empty());  // no answer is expected
+  const auto report = report_of(port, result);
+  CHECK_FALSE(report["thresholds"]["http_req_failed_rate_below_0.01"]["passed"].get<bool>());
+  CHECK_FALSE(report["thresholds"]["expected_p95_below_750ms"]["passed"].get<bool>());
+  CHECK_FALSE(report["thresholds"]["all_passed"].get<bool>());
 }
 
 TEST_CASE("every scenario passes against authkit-server, one check per expectation") {
@@ -302,6 +357,11 @@ TEST_CASE("every scenario passes against authkit-server, one check per expectati
   CHECK(replay.statuses.at(401) == 6);
   CHECK(replay.error_codes.at("401 REFRESH_TOKEN_REUSED") == 6);
   CHECK(replay.failed == 0);  // a 401 is expected, as the original's script declares
+  CHECK(replay.expected_latency_us.size() == 6);  // so its latency counts in the thresholds
+  const auto report = report_of(server.port(), result);
+  CHECK(report["thresholds"]["http_req_failed_rate_below_0.01"]["passed"].get<bool>());
+  CHECK(report["thresholds"]["expected_p99_below_1200ms"]["value"].get<double>() > 0);
+  CHECK(report["overall"]["requests"]["expected_latency_ms"]["count"].get<std::size_t>() == 6 * 4);
 
   result = run_group(server.port(), "lifecycle,workers=2,iterations=3");
   recorded = &result.groups[0].recorded;
@@ -342,4 +402,38 @@ TEST_CASE("probes run beside the main group and stop with it") {
   CHECK(groups[0].recorded.iterations() == 6);
   CHECK(groups[1].recorded.iterations() >= 1);  // it ran, and it ended: the run returned
   CHECK(checks(groups[1].recorded, false) == 0);
+}
+
+TEST_CASE("the server's hashing CPU time comes from its /metrics, its RSS as a series") {
+  ServerProcess server;
+  const auto pid = std::to_string(server.pid());
+  const std::vector<std::string> watch = {"--server-pid", pid,           "--metrics-token",
+                                          kMetricsToken,  "--rss-every", "20ms"};
+  // Logins hash (verify) passwords: the counter moves, and takes a share of the server's CPU.
+  auto result = run_group(server.port(), "login,workers=2,iterations=3", watch);
+  REQUIRE(result.server_hash_cpu_s);
+  CHECK(*result.server_hash_cpu_s > 0);
+  REQUIRE(result.server);
+  CHECK(*result.server_hash_cpu_s <= result.server->cpu.total() + 0.02);  // a tick of /proc
+  // The series: a sample at the start and one at the end at least, each a real RSS.
+  REQUIRE(result.server->rss_series.size() >= 2);
+  for (const auto& sample : result.server->rss_series) CHECK(sample.rss_kib > 0);
+  CHECK(result.server->rss_series.back().seconds >= result.server->rss_series.front().seconds);
+  auto report = report_of(server.port(), result);
+  CHECK(report["password_hashing"]["cpu_s"].get<double>() > 0);
+  CHECK(report["password_hashing"].contains("share_of_server_cpu"));
+  CHECK(report["server"]["rss_series"].size() == result.server->rss_series.size());
+
+  // GET /v1/auth/me hashes nothing (its session was opened before the run).
+  result = run_group(server.port(), "me,workers=2,iterations=5", watch);
+  REQUIRE(result.server_hash_cpu_s);
+  CHECK(*result.server_hash_cpu_s == 0);
+
+  // A wrong token is an error, not a run without figures.
+  auto parsed = parse({"--url", "http://127.0.0.1:" + std::to_string(server.port()), "--group",
+                       "health,iterations=1", "--metrics-token", "wrong"});
+  REQUIRE(parsed.options);
+  const auto outcome = loadgen::run(*parsed.options);
+  CHECK_FALSE(outcome.result);
+  CHECK(outcome.error.find("/metrics") != std::string::npos);
 }
