@@ -4,6 +4,7 @@
 #include <authkit/version.hpp>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -60,6 +61,18 @@ int smoke(int argc, char** argv) {
   return authkit::server::run_smoke_check(options, stdout, stderr);
 }
 
+// The check's failures are answers it prints; an exception (memory, a library's) ends it as one.
+int smoke_or_fail(int argc, char** argv) noexcept {
+  try {
+    return smoke(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "authkit-server smoke: stopped by an internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("authkit-server smoke: stopped by an internal error\n", stderr);
+  }
+  return 1;
+}
+
 int migrate(const authkit::Config& config) {
   auto store = authkit::open_store(config.database_url);
   if (!store) {
@@ -112,7 +125,7 @@ int print_routes(App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view(argv[1]) == "smoke") return smoke(argc, argv);
+  if (argc >= 2 && std::string_view(argv[1]) == "smoke") return smoke_or_fail(argc, argv);
 
   // Before any thread exists: every thread inherits the mask, and only the signal thread
   // takes SIGTERM/SIGINT (with sigwait).

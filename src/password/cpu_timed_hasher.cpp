@@ -1,7 +1,6 @@
 #include "password/cpu_timed_hasher.hpp"
 
-#include <time.h>
-
+#include <ctime>
 #include <utility>
 
 namespace authkit::detail {
