@@ -87,7 +87,8 @@ struct RotateResult {
   std::optional<Session> session;     ///< its session as it is now (when found)
   std::optional<RefreshToken> child;  ///< kRotated: the new token; kGraceReuse: the existing child
   /// The session's user (when the session was found), read in the same transaction: the
-  /// refresh answer's profile without a read of its own.
+  /// refresh answer's profile without a read of its own. A store may leave it empty; the
+  /// service then reads the user itself.
   std::optional<User> user;
 };
 

@@ -102,10 +102,15 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
       return compromise(state, presented.session_id, rotated->token->id, ctx);
   }
 
-  // The session's user came back with the rotation (one round trip on PostgreSQL); a session
-  // always has its user (deleting a user deletes its sessions).
-  if (!rotated->user)
-    return refresh_failure(state, ErrorCode::kInvalidRefreshToken, "invalid_token");
+  // The session's user comes back with the rotation (one round trip on PostgreSQL). A store of
+  // the embedding program's that leaves RotateResult::user empty costs one read here instead.
+  std::optional<User> user = std::move(rotated->user);
+  if (!user) {
+    auto found = state.store->find_user_by_id(*user_id);
+    if (!found) return std::move(found).error();
+    user = std::move(*found);
+  }
+  if (!user) return refresh_failure(state, ErrorCode::kInvalidRefreshToken, "invalid_token");
   auto access_token = state.codec.issue(access_claims(state, presented.session_id, *user_id, iat));
   if (!access_token) return std::move(access_token).error();
 
@@ -113,8 +118,7 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
   state.audit_event("auth.refresh.succeeded", ctx,
                     {{"userId", std::int64_t{*user_id}}, {"sessionId", presented.session_id}});
   return AuthResult{std::move(*access_token), std::move(refresh_token),
-                    UserProfile(std::move(*rotated->user)),
-                    SessionInfo{std::move(*rotated->session), true}};
+                    UserProfile(std::move(*user)), SessionInfo{std::move(*rotated->session), true}};
 }
 
 }  // namespace authkit::detail

@@ -11,6 +11,7 @@
 #include "authkit/crypto.hpp"
 #include "authkit/rate_limiter_factory.hpp"
 #include "core_fixture.hpp"
+#include "forwarding_store.hpp"
 #include "password/concurrency_gate.hpp"
 #include "password/password_hasher.hpp"
 
@@ -291,64 +292,10 @@ class DownRedis final : public RateLimiter {
 };
 
 // A store whose database stops answering pings (everything else is forwarded).
-class UnreachableStore final : public Store {
+class UnreachableStore final : public authkit_test::ForwardingStore {
  public:
-  explicit UnreachableStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
-  Result<MigrationReport> migrate() override { return inner_->migrate(); }
-  Result<std::vector<int>> pending_migrations() override { return inner_->pending_migrations(); }
+  using ForwardingStore::ForwardingStore;
   Result<void> ping() override { return Error(ErrorCode::kServiceUnavailable, "db down"); }
-  std::string_view backend_name() const noexcept override { return inner_->backend_name(); }
-  Result<User> create_user(const NewUser& u) override { return inner_->create_user(u); }
-  Result<std::optional<User>> find_user_by_email(std::string_view e) override {
-    return inner_->find_user_by_email(e);
-  }
-  Result<std::optional<User>> find_user_by_id(UserId id) override {
-    return inner_->find_user_by_id(id);
-  }
-  Result<void> update_password_hash(UserId id, std::string_view h, TimePoint now) override {
-    return inner_->update_password_hash(id, h, now);
-  }
-  Result<CreatedSession> create_session(const NewSession& s) override {
-    return inner_->create_session(s);
-  }
-  Result<std::optional<Session>> find_session(std::string_view id) override {
-    return inner_->find_session(id);
-  }
-  Result<std::optional<SessionWithUser>> find_session_with_user(std::string_view id) override {
-    return inner_->find_session_with_user(id);
-  }
-  Result<std::optional<Session>> find_session_for_user(UserId u, std::string_view id) override {
-    return inner_->find_session_for_user(u, id);
-  }
-  Result<std::vector<Session>> list_sessions(UserId u) override { return inner_->list_sessions(u); }
-  Result<std::optional<RefreshToken>> find_refresh_token(std::string_view jti) override {
-    return inner_->find_refresh_token(jti);
-  }
-  Result<std::vector<RefreshToken>> list_refresh_tokens(std::string_view id) override {
-    return inner_->list_refresh_tokens(id);
-  }
-  Result<RotateResult> rotate_refresh_token(const RotateRequest& r) override {
-    return inner_->rotate_refresh_token(r);
-  }
-  Result<CompromiseResult> compromise_session(std::string_view s, std::string_view t,
-                                              TimePoint now) override {
-    return inner_->compromise_session(s, t, now);
-  }
-  Result<bool> revoke_session(UserId u, std::string_view s, TimePoint now) override {
-    return inner_->revoke_session(u, s, now);
-  }
-  Result<RevokeByTokenResult> revoke_session_by_token(const RevokeByTokenRequest& r) override {
-    return inner_->revoke_session_by_token(r);
-  }
-  Result<std::int64_t> revoke_all_sessions(UserId u, TimePoint now) override {
-    return inner_->revoke_all_sessions(u, now);
-  }
-  Result<PurgeResult> purge(TimePoint now, Duration retention) override {
-    return inner_->purge(now, retention);
-  }
-
- private:
-  std::shared_ptr<Store> inner_;
 };
 
 }  // namespace

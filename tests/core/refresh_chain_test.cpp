@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "core_fixture.hpp"
+#include "forwarding_store.hpp"
 
 using namespace authkit;
 using authkit_test::Harness;
@@ -200,4 +201,35 @@ CORE_TEST("core: purge deletes what ended before the retention") {
   REQUIRE(gone);
   CHECK_FALSE(*gone);
   CHECK(h.refresh(keep.refresh_token));
+}
+
+namespace {
+
+// A store of the embedding program's that does not return the session's user with a rotation
+// (RotateResult::user is optional: the library's own stores fill it in the same round trip).
+class UserlessRotationStore final : public authkit_test::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<RotateResult> rotate_refresh_token(const RotateRequest& r) override {
+    auto result = ForwardingStore::rotate_refresh_token(r);
+    if (result) result->user.reset();
+    return result;
+  }
+};
+
+}  // namespace
+
+CORE_TEST("core: a store that returns no user with the rotation still refreshes") {
+  Harness<TestType> h;
+  auto login = h.signup("userless@example.com");
+  ServiceDependencies deps;
+  deps.store = std::make_shared<UserlessRotationStore>(h.store);
+  deps.clock = h.clock;
+  auto service = AuthService::create(h.config, std::move(deps));
+  REQUIRE(service);
+  auto refreshed = (*service)->refresh(RefreshTokenInput{login.refresh_token},
+                                       RequestContext{{"spec-agent/1.0", "127.0.0.1"}, "corr-1"});
+  REQUIRE(refreshed);
+  CHECK(refreshed->user.email == "userless@example.com");
+  CHECK(refreshed->refresh_token != login.refresh_token);
 }
