@@ -66,7 +66,8 @@ struct RotateRequest {
   Duration reuse_grace{0};
 };
 
-/// Which branch a rotation took; everything but kRotated and kGraceReuse changed nothing.
+/// Which branch a rotation took. kRotated rotated; kTokenNotActive and kHashMismatch are a
+/// replay, which compromises the session (RotateResult::compromised); the others changed nothing.
 enum class RotateOutcome {
   kRotated,             ///< parent USED, child inserted and ACTIVE, session touched
   kGraceReuse,          ///< parent used within the grace period, child still ACTIVE: `child` is it
@@ -74,9 +75,16 @@ enum class RotateOutcome {
   kSessionMismatch,     ///< token of another session, or session missing / of another user
   kSessionRevoked,      ///< session REVOKED
   kSessionCompromised,  ///< session COMPROMISED
-  kTokenNotActive,      ///< token USED / REVOKED / REUSED: a replay (caller compromises)
+  kTokenNotActive,      ///< token USED / REVOKED / REUSED: a replay
   kExpired,             ///< token or session expired
-  kHashMismatch,        ///< jti known but the presented token's hash differs (caller compromises)
+  kHashMismatch,        ///< jti known but the presented token's hash differs: a replay
+};
+
+/// What compromise_session changed.
+struct CompromiseResult {
+  bool session_compromised = false;  ///< false: the session was not ACTIVE (nothing changed)
+  bool token_marked_reused = false;  ///< Whether the presented token became REUSED.
+  std::int64_t tokens_revoked = 0;   ///< How many ACTIVE tokens of the session became REVOKED.
 };
 
 /// What a rotation did.
@@ -90,13 +98,11 @@ struct RotateResult {
   /// refresh answer's profile without a read of its own. A store may leave it empty; the
   /// service then reads the user itself.
   std::optional<User> user;
-};
-
-/// What mark_compromised changed.
-struct CompromiseResult {
-  bool session_compromised = false;  ///< false: the session was not ACTIVE (nothing changed)
-  bool token_marked_reused = false;  ///< Whether the presented token became REUSED.
-  std::int64_t tokens_revoked = 0;   ///< How many ACTIVE tokens of the session became REVOKED.
+  /// A replay (kTokenNotActive, kHashMismatch): what compromising the session changed, when the
+  /// store did it in the rotation's own transaction, as compromise_session(session, token, now)
+  /// would (the built-in stores do: one round trip for the whole replay branch). A store may
+  /// leave it empty; the service then calls compromise_session itself.
+  std::optional<CompromiseResult> compromised;
 };
 
 /// One logout: the presented refresh token (docs/api.md#logout-steps).

@@ -16,63 +16,6 @@ CREATE FUNCTION authkit_ms(ts TIMESTAMPTZ) RETURNS BIGINT LANGUAGE sql IMMUTABLE
 CREATE FUNCTION authkit_same_hash(a TEXT, b TEXT) RETURNS BOOLEAN LANGUAGE sql IMMUTABLE
   AS $$ SELECT sha256(convert_to(a, 'UTF8')) = sha256(convert_to(b, 'UTF8')) $$;
 
--- The refresh step (docs/api.md#refresh-steps). Rotates when the presented token is ACTIVE,
--- unexpired, of this session, whose user and status fit; otherwise changes nothing. Returns what
--- the decision was made on: the token (as it was), the session (touched when rotated), the
--- token's child when within the reuse grace, and the session's user.
-CREATE FUNCTION authkit_rotate_refresh_token(
-  p_session_id TEXT, p_user_id BIGINT, p_jti TEXT, p_token_hash TEXT, p_child_id TEXT,
-  p_child_jti TEXT, p_child_hash TEXT, p_child_expires_at BIGINT, p_user_agent TEXT,
-  p_ip_address TEXT, p_now BIGINT, p_reuse_grace_ms BIGINT,
-  OUT rotated BOOLEAN, OUT out_token refresh_tokens, OUT out_session sessions,
-  OUT out_child refresh_tokens, OUT out_user users)
-LANGUAGE plpgsql AS $$
-DECLARE
-  now_ts CONSTANT TIMESTAMPTZ := authkit_ts(p_now);
-BEGIN
-  rotated := false;
-  SELECT * INTO out_token FROM refresh_tokens WHERE jti = p_jti;
-  IF NOT FOUND OR out_token.session_id <> p_session_id THEN
-    RETURN;
-  END IF;
-  SELECT * INTO out_session FROM sessions WHERE id = p_session_id FOR UPDATE;
-  -- Again under the session's lock: every token change happens under it.
-  SELECT * INTO out_token FROM refresh_tokens WHERE id = out_token.id;
-  IF NOT FOUND THEN
-    RETURN;
-  END IF;
-  IF out_session.id IS NOT NULL THEN
-    SELECT * INTO out_user FROM users WHERE id = out_session.user_id;
-  END IF;
-  IF p_reuse_grace_ms > 0 AND out_token.status = 'USED' AND out_token.used_at IS NOT NULL
-     AND out_token.replaced_by_token_id IS NOT NULL
-     AND p_now - authkit_ms(out_token.used_at) <= p_reuse_grace_ms THEN
-    SELECT * INTO out_child FROM refresh_tokens WHERE id = out_token.replaced_by_token_id;
-  END IF;
-  IF out_session.id IS NULL OR out_session.user_id <> p_user_id
-     OR out_session.status <> 'ACTIVE' OR out_token.status <> 'ACTIVE'
-     OR out_token.expires_at <= now_ts
-     OR (out_session.expires_at IS NOT NULL AND out_session.expires_at <= now_ts)
-     OR NOT authkit_same_hash(out_token.token_hash, p_token_hash) THEN
-    RETURN;
-  END IF;
-  INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, created_at, expires_at,
-                              parent_token_id)
-    VALUES (p_child_id, p_session_id, p_child_jti, p_child_hash, 'ACTIVE', now_ts,
-            authkit_ts(p_child_expires_at), out_token.id);
-  UPDATE refresh_tokens SET status = 'USED', used_at = now_ts, replaced_by_token_id = p_child_id
-    WHERE id = out_token.id AND status = 'ACTIVE' AND replaced_by_token_id IS NULL;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'parent changed under lock';
-  END IF;
-  UPDATE sessions SET last_seen_at = now_ts, updated_at = now_ts, user_agent = p_user_agent,
-                      ip_address = p_ip_address
-    WHERE id = p_session_id AND status = 'ACTIVE'
-    RETURNING * INTO out_session;
-  rotated := true;
-END
-$$;
-
 -- Session ACTIVE -> COMPROMISED, the token ACTIVE|USED -> REUSED, the session's ACTIVE tokens
 -- -> REVOKED (docs/compatibility.md#atomic-compromise).
 CREATE FUNCTION authkit_compromise_session(
@@ -95,6 +38,89 @@ BEGIN
   UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = now_ts
     WHERE session_id = p_session_id AND status = 'ACTIVE';
   GET DIAGNOSTICS tokens_revoked = ROW_COUNT;
+END
+$$;
+
+-- The refresh step (docs/api.md#refresh-steps). Rotates when the presented token is ACTIVE,
+-- unexpired, of this session, whose user and status fit; compromises the session when the token
+-- is replayed (used, revoked or reused outside the reuse grace, or a known jti with another
+-- hash); otherwise changes nothing. Returns what the decision was made on: the token and the
+-- session as they were (the session touched when rotated), the token's child when within the
+-- reuse grace, the session's user, and on a replay what the compromise changed (else NULLs).
+CREATE FUNCTION authkit_rotate_refresh_token(
+  p_session_id TEXT, p_user_id BIGINT, p_jti TEXT, p_token_hash TEXT, p_child_id TEXT,
+  p_child_jti TEXT, p_child_hash TEXT, p_child_expires_at BIGINT, p_user_agent TEXT,
+  p_ip_address TEXT, p_now BIGINT, p_reuse_grace_ms BIGINT,
+  OUT rotated BOOLEAN, OUT replay_session_compromised BOOLEAN, OUT replay_token_reused BOOLEAN,
+  OUT replay_tokens_revoked BIGINT, OUT out_token refresh_tokens, OUT out_session sessions,
+  OUT out_child refresh_tokens, OUT out_user users)
+LANGUAGE plpgsql AS $$
+DECLARE
+  now_ts CONSTANT TIMESTAMPTZ := authkit_ts(p_now);
+  session_live BOOLEAN;
+  hash_ok BOOLEAN;
+  is_replay BOOLEAN := false;
+BEGIN
+  rotated := false;
+  SELECT * INTO out_token FROM refresh_tokens WHERE jti = p_jti;
+  IF NOT FOUND OR out_token.session_id <> p_session_id THEN
+    RETURN;
+  END IF;
+  SELECT * INTO out_session FROM sessions WHERE id = p_session_id FOR UPDATE;
+  -- Again under the session's lock: every token change happens under it.
+  SELECT * INTO out_token FROM refresh_tokens WHERE id = out_token.id;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  IF out_session.id IS NOT NULL THEN
+    SELECT * INTO out_user FROM users WHERE id = out_session.user_id;
+  END IF;
+  IF p_reuse_grace_ms > 0 AND out_token.status = 'USED' AND out_token.used_at IS NOT NULL
+     AND out_token.replaced_by_token_id IS NOT NULL
+     AND p_now - authkit_ms(out_token.used_at) <= p_reuse_grace_ms THEN
+    SELECT * INTO out_child FROM refresh_tokens WHERE id = out_token.replaced_by_token_id;
+  END IF;
+  -- A replay, in the order of checks of the library's rules: on the user's ACTIVE session, a
+  -- token no longer ACTIVE unless the grace hands out its child, or an unexpired ACTIVE token
+  -- presented with another hash.
+  IF out_session.id IS NOT NULL AND out_session.user_id = p_user_id
+     AND out_session.status = 'ACTIVE' THEN
+    session_live := out_session.expires_at IS NULL OR out_session.expires_at > now_ts;
+    hash_ok := authkit_same_hash(out_token.token_hash, p_token_hash);
+    IF out_token.status <> 'ACTIVE' THEN
+      is_replay := NOT (out_child.id IS NOT NULL AND out_child.status = 'ACTIVE'
+                        AND out_child.expires_at > now_ts AND session_live AND hash_ok);
+    ELSE
+      is_replay := out_token.expires_at > now_ts AND session_live AND NOT hash_ok;
+    END IF;
+  END IF;
+  IF is_replay THEN
+    SELECT c.session_compromised, c.token_marked_reused, c.tokens_revoked
+      INTO replay_session_compromised, replay_token_reused, replay_tokens_revoked
+      FROM authkit_compromise_session(p_session_id, out_token.id, p_now) AS c;
+    RETURN;
+  END IF;
+  IF out_session.id IS NULL OR out_session.user_id <> p_user_id
+     OR out_session.status <> 'ACTIVE' OR out_token.status <> 'ACTIVE'
+     OR out_token.expires_at <= now_ts
+     OR (out_session.expires_at IS NOT NULL AND out_session.expires_at <= now_ts)
+     OR NOT authkit_same_hash(out_token.token_hash, p_token_hash) THEN
+    RETURN;
+  END IF;
+  INSERT INTO refresh_tokens (id, session_id, jti, token_hash, status, created_at, expires_at,
+                              parent_token_id)
+    VALUES (p_child_id, p_session_id, p_child_jti, p_child_hash, 'ACTIVE', now_ts,
+            authkit_ts(p_child_expires_at), out_token.id);
+  UPDATE refresh_tokens SET status = 'USED', used_at = now_ts, replaced_by_token_id = p_child_id
+    WHERE id = out_token.id AND status = 'ACTIVE' AND replaced_by_token_id IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'parent changed under lock';
+  END IF;
+  UPDATE sessions SET last_seen_at = now_ts, updated_at = now_ts, user_agent = p_user_agent,
+                      ip_address = p_ip_address
+    WHERE id = p_session_id AND status = 'ACTIVE'
+    RETURNING * INTO out_session;
+  rotated := true;
 END
 $$;
 

@@ -1,6 +1,6 @@
-// Refresh (docs/api.md#refresh-steps): one atomic rotation in the store, replays compromise the
-// session, and the reuse grace (docs/compatibility.md#refresh-reuse-grace) answers with the same
-// child token.
+// Refresh (docs/api.md#refresh-steps): one atomic rotation in the store, in which a replay
+// compromises the session, and the reuse grace (docs/compatibility.md#refresh-reuse-grace)
+// answers with the same child token.
 #include <utility>
 
 #include "authkit/crypto.hpp"
@@ -99,6 +99,11 @@ Result<AuthResult> refresh(ServiceState& state, const RefreshTokenInput& input,
       return refresh_failure(state, ErrorCode::kRefreshTokenExpired, "expired");
     case RotateOutcome::kTokenNotActive:
     case RotateOutcome::kHashMismatch:
+      // The built-in stores compromise the session in the rotation's transaction; another store
+      // may leave it to us.
+      if (rotated->compromised) {
+        return replay_detected(state, presented.session_id, rotated->token->id, ctx);
+      }
       return compromise(state, presented.session_id, rotated->token->id, ctx);
   }
 

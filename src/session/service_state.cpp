@@ -148,6 +148,11 @@ Error compromise(ServiceState& state, std::string_view session_id, std::string_v
                  const RequestContext& ctx) {
   auto done = state.store->compromise_session(session_id, token_id, state.now());
   if (!done) return std::move(done).error();
+  return replay_detected(state, session_id, token_id, ctx);
+}
+
+Error replay_detected(ServiceState& state, std::string_view session_id, std::string_view token_id,
+                      const RequestContext& ctx) {
   // Reported on every call, even when the session had already ended (docs/api.md#compromise).
   state.metrics.refresh_attempt("replay_detected");
   state.metrics.replay_detected();

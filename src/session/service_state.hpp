@@ -109,5 +109,9 @@ ReadinessReport ready(ServiceState& state);
 // REFRESH_TOKEN_REUSED, or the store's error.
 Error compromise(ServiceState& state, std::string_view session_id, std::string_view token_id,
                  const RequestContext& ctx);
+// The report alone, for a replay whose compromise the store made with the rotation
+// (RotateResult::compromised). Returns REFRESH_TOKEN_REUSED.
+Error replay_detected(ServiceState& state, std::string_view session_id, std::string_view token_id,
+                      const RequestContext& ctx);
 
 }  // namespace authkit::detail

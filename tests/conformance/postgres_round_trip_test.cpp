@@ -74,11 +74,15 @@ Trips run_round(CountedStore& store, int round) {
 
   auto replay = again;
   replay.reuse_grace = 0s;
+  // The replay and its compromise: the whole replay branch of a refresh.
   t.replay = store.trips([&] {
-    CHECK(AK_OK(store->rotate_refresh_token(replay)).outcome == RotateOutcome::kTokenNotActive);
+    auto replayed = AK_OK(store->rotate_refresh_token(replay));
+    CHECK(replayed.outcome == RotateOutcome::kTokenNotActive);
+    CHECK((replayed.compromised && replayed.compromised->session_compromised));
   });
+  auto other = make_session(*store, user.id, kT0 + 3s);
   t.compromise = store.trips([&] {
-    CHECK(AK_OK(store->compromise_session(created.session.id, created.token.id, kT0 + 3s))
+    CHECK(AK_OK(store->compromise_session(other.session.id, other.token.id, kT0 + 3s))
               .session_compromised);
   });
 

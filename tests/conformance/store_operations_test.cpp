@@ -321,34 +321,68 @@ STORE_TEST("store: rotate on a revoked or compromised session reports it, changi
   CHECK(AK_OK(store->list_refresh_tokens(compromised.session.id)).size() == 1);
 }
 
-STORE_TEST("store: presenting a used token again is reported as not active (a replay)") {
+namespace {
+
+// The replay's compromise is part of the rotation (docs/compatibility.md#atomic-refresh).
+void check_compromised_by(const authkit::RotateResult& replay, authkit::Store& store,
+                          std::int64_t tokens_revoked) {
+  REQUIRE(replay.compromised.has_value());
+  CHECK(replay.compromised->session_compromised);
+  CHECK(replay.compromised->token_marked_reused);
+  CHECK(replay.compromised->tokens_revoked == tokens_revoked);
+  REQUIRE(replay.token.has_value());
+  CHECK(replay.token->status == RefreshTokenStatus::kReused);
+  REQUIRE(replay.session.has_value());
+  CHECK(replay.session->status == SessionStatus::kCompromised);
+  CHECK_FALSE(replay.child.has_value());
+  // As stored: the session and the presented token as the result says, nothing left ACTIVE.
+  auto session = AK_OK(store.find_session(replay.session->id));
+  REQUIRE(session.has_value());
+  CHECK(session->status == SessionStatus::kCompromised);
+  CHECK(session->compromised_at == replay.session->compromised_at);
+  CHECK(AK_OK(store.find_refresh_token(replay.token->jti))->status == RefreshTokenStatus::kReused);
+  for (const auto& t : AK_OK(store.list_refresh_tokens(replay.session->id))) {
+    CHECK(t.status != RefreshTokenStatus::kActive);
+  }
+}
+
+}  // namespace
+
+STORE_TEST("store: presenting a used token again is a replay that compromises the session") {
   TestType backend;
   auto store = backend.open();
   auto [user, created] = make_user_session(*store, "replay@test.dev");
   auto first =
       AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 1s)));
   REQUIRE(first.outcome == RotateOutcome::kRotated);
+  CHECK_FALSE(first.compromised.has_value());
 
   auto replay =
       AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 2s)));
   CHECK(replay.outcome == RotateOutcome::kTokenNotActive);
-  REQUIRE(replay.token.has_value());
-  CHECK(replay.token->status == RefreshTokenStatus::kUsed);
-  CHECK_FALSE(replay.child.has_value());
-  // Nothing changed: the child is still the one ACTIVE token.
+  check_compromised_by(replay, *store, 1);  // the child
+  CHECK(replay.session->compromised_at == kT0 + 2s);
   auto tokens = AK_OK(store->list_refresh_tokens(created.session.id));
   REQUIRE(tokens.size() == 2);
-  CHECK(tokens[1].status == RefreshTokenStatus::kActive);
+  CHECK(tokens[1].status == RefreshTokenStatus::kRevoked);
+
+  // Then the session's status decides, and nothing changes again.
+  auto again =
+      AK_OK(store->rotate_refresh_token(rotate_request(created.session, created.token, kT0 + 3s)));
+  CHECK(again.outcome == RotateOutcome::kSessionCompromised);
+  CHECK_FALSE(again.compromised.has_value());
+  CHECK(AK_OK(store->find_session(created.session.id))->compromised_at == kT0 + 2s);
 }
 
-STORE_TEST("store: rotate with a different hash for a known jti is a hash mismatch") {
+STORE_TEST("store: rotate with a different hash for a known jti is a replay too") {
   TestType backend;
   auto store = backend.open();
   auto [user, created] = make_user_session(*store, "hash@test.dev");
   auto req = rotate_request(created.session, created.token, kT0 + 1s);
   req.token_hash = authkit::crypto::sha256_hex("forged");
-  CHECK(AK_OK(store->rotate_refresh_token(req)).outcome == RotateOutcome::kHashMismatch);
-  CHECK(AK_OK(store->find_refresh_token(created.token.jti))->status == RefreshTokenStatus::kActive);
+  auto replay = AK_OK(store->rotate_refresh_token(req));
+  CHECK(replay.outcome == RotateOutcome::kHashMismatch);
+  check_compromised_by(replay, *store, 0);  // the presented token became REUSED, not REVOKED
 }
 
 STORE_TEST("store: an expired token or session is reported as expired") {
@@ -392,24 +426,44 @@ STORE_TEST("store: within the reuse grace a used parent returns its unused child
   CHECK(grace.child->expires_at == first.child->expires_at);
   CHECK(AK_OK(store->list_refresh_tokens(created.session.id)).size() == 2);  // no fork
 
-  auto wrong_hash = again;
-  wrong_hash.token_hash = authkit::crypto::sha256_hex("forged");
-  CHECK(AK_OK(store->rotate_refresh_token(wrong_hash)).outcome == RotateOutcome::kHashMismatch);
-
-  auto late = rotate_request(created.session, created.token, kT0 + 7s);
-  late.reuse_grace = 5s;
-  CHECK(AK_OK(store->rotate_refresh_token(late)).outcome == RotateOutcome::kTokenNotActive);
-
-  auto strict = rotate_request(created.session, created.token, kT0 + 2s);  // grace 0
-  CHECK(AK_OK(store->rotate_refresh_token(strict)).outcome == RotateOutcome::kTokenNotActive);
-
   // Once the child is used, the parent is a replay even within the window.
   auto child_token = *AK_OK(store->find_refresh_token(first.child->jti));
   REQUIRE(AK_OK(store->rotate_refresh_token(rotate_request(created.session, child_token, kT0 + 4s)))
               .outcome == RotateOutcome::kRotated);
   auto after = rotate_request(created.session, created.token, kT0 + 4s);
   after.reuse_grace = 5s;
-  CHECK(AK_OK(store->rotate_refresh_token(after)).outcome == RotateOutcome::kTokenNotActive);
+  auto replay = AK_OK(store->rotate_refresh_token(after));
+  CHECK(replay.outcome == RotateOutcome::kTokenNotActive);
+  check_compromised_by(replay, *store, 1);
+}
+
+STORE_TEST("store: a used parent with another hash, after the grace or without one is a replay") {
+  TestType backend;
+  auto store = backend.open();
+  struct Case {
+    const char* name;
+    authkit::Duration at;
+    authkit::Duration grace;
+    bool forged;
+    RotateOutcome outcome;
+  };
+  const Case cases[] = {{"another hash", 3s, 5s, true, RotateOutcome::kHashMismatch},
+                        {"after the grace", 7s, 5s, false, RotateOutcome::kTokenNotActive},
+                        {"strict", 2s, 0s, false, RotateOutcome::kTokenNotActive}};
+  int n = 0;
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto [user, created] = make_user_session(*store, "late" + std::to_string(++n) + "@test.dev");
+    auto first_req = rotate_request(created.session, created.token, kT0 + 1s);
+    first_req.reuse_grace = 5s;
+    REQUIRE(AK_OK(store->rotate_refresh_token(first_req)).outcome == RotateOutcome::kRotated);
+    auto again = rotate_request(created.session, created.token, kT0 + c.at);
+    again.reuse_grace = c.grace;
+    if (c.forged) again.token_hash = authkit::crypto::sha256_hex("forged");
+    auto replay = AK_OK(store->rotate_refresh_token(again));
+    CHECK(replay.outcome == c.outcome);
+    check_compromised_by(replay, *store, 1);
+  }
 }
 
 // docs/compatibility.md#atomic-compromise

@@ -233,3 +233,54 @@ CORE_TEST("core: a store that returns no user with the rotation still refreshes"
   CHECK(refreshed->user.email == "userless@example.com");
   CHECK(refreshed->refresh_token != login.refresh_token);
 }
+
+namespace {
+
+// Counts compromise_session calls; with `leave_compromise` it hides the compromise the inner
+// store made with a replayed rotation, as a store of the embedding program's may.
+class CompromiseCountingStore final : public authkit_test::ForwardingStore {
+ public:
+  CompromiseCountingStore(std::shared_ptr<Store> inner, bool leave_compromise)
+      : ForwardingStore(std::move(inner)), leave_compromise_(leave_compromise) {}
+  Result<RotateResult> rotate_refresh_token(const RotateRequest& r) override {
+    auto result = ForwardingStore::rotate_refresh_token(r);
+    if (result && leave_compromise_) result->compromised.reset();
+    return result;
+  }
+  Result<CompromiseResult> compromise_session(std::string_view session_id,
+                                              std::string_view token_id, TimePoint now) override {
+    ++compromise_calls;
+    return ForwardingStore::compromise_session(session_id, token_id, now);
+  }
+  int compromise_calls = 0;
+
+ private:
+  bool leave_compromise_;
+};
+
+}  // namespace
+
+CORE_TEST("core: a replay is compromised by the rotation itself, or by the service after it") {
+  for (const bool leave_compromise : {false, true}) {
+    CAPTURE(leave_compromise);
+    Harness<TestType> h;
+    auto login = h.signup("replayed@example.com");
+    auto store = std::make_shared<CompromiseCountingStore>(h.store, leave_compromise);
+    ServiceDependencies deps;
+    deps.store = store;
+    deps.clock = h.clock;
+    auto service = AuthService::create(h.config, std::move(deps));
+    REQUIRE(service);
+    const RequestContext ctx{{"spec-agent/1.0", "127.0.0.1"}, "corr-1"};
+    REQUIRE((*service)->refresh(RefreshTokenInput{login.refresh_token}, ctx));
+    auto replayed = (*service)->refresh(RefreshTokenInput{login.refresh_token}, ctx);
+    REQUIRE_FALSE(replayed);
+    CHECK(replayed.error().code == ErrorCode::kRefreshTokenReused);
+    // The built-in store compromised the session with the rotation: no second call.
+    CHECK(store->compromise_calls == (leave_compromise ? 1 : 0));
+    auto session = h.store->find_session(login.session.session.id);
+    REQUIRE(session);
+    REQUIRE(*session);
+    CHECK((*session)->status == SessionStatus::kCompromised);
+  }
+}

@@ -106,7 +106,9 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   // round trip, per state change (docs/benchmarks/postgres-round-trips.md). Records come back as
   // composites, spread here into the usual column lists (all NULL when absent).
   at(Stmt::kRotateInOneTrip) =
-      "SELECT r.rotated, t.*, s.*, c.*, u.* FROM authkit_rotate_refresh_token($1, $2, $3, $4, $5, "
+      "SELECT r.rotated, r.replay_session_compromised, r.replay_token_reused, "
+      "r.replay_tokens_revoked, t.*, s.*, c.*, u.* FROM authkit_rotate_refresh_token($1, $2, $3, "
+      "$4, $5, "
       "$6, $7, $8, $9::text, $10::text, $11, $12) AS r "
       "LEFT JOIN LATERAL (SELECT " AK_TOKEN_COLS
       " FROM (SELECT (r.out_token).*) AS x WHERE x.id IS NOT NULL) AS t ON true "

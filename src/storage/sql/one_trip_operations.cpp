@@ -56,12 +56,14 @@ Result<RotateResult> rotate_in_one_trip(SqlDriver& driver, const RotateRequest& 
   auto row = single_row(r);
   if (!row) return row.error();
   const SqlRow& cells = **row;
-  constexpr std::size_t kToken = 1;
+  constexpr std::size_t kReplay = 1;  // what the compromise changed, or three NULLs
+  constexpr std::size_t kToken = kReplay + 3;
   constexpr std::size_t kSession = kToken + kTokenColumns;
   constexpr std::size_t kChild = kSession + kSessionColumns;
   constexpr std::size_t kUser = kChild + kTokenColumns;
   if (cells.size() != kUser + kUserColumns) return bad_answer("unexpected rotation row");
   const bool rotated = as_bool(cells[0]);
+  const bool compromised = !is_null(cells[kReplay]);
   auto token = record_at(cells, kToken, kTokenColumns, &token_from_row);
   if (!token) return token.error();
   auto session = record_at(cells, kSession, kSessionColumns, &session_from_row);
@@ -72,16 +74,24 @@ Result<RotateResult> rotate_in_one_trip(SqlDriver& driver, const RotateRequest& 
   if (!user) return user.error();
 
   RotateResult out;
-  // The token as it was when the function decided; the session is touched when it rotated,
-  // which changes nothing the rules look at (status, user, expiry).
+  // The token and the session as they were when the function decided (the session touched when
+  // it rotated, which changes nothing the rules look at: status, user, expiry). A replay's
+  // compromise is applied to them below.
   out.outcome = decide_rotation(*token, *session, *child, request);
-  if ((out.outcome == RotateOutcome::kRotated) != rotated) {
+  if ((out.outcome == RotateOutcome::kRotated) != rotated ||
+      is_replay(out.outcome) != compromised) {
     return bad_answer("the database and the rotation rules disagree");
   }
   out.token = std::move(*token);
   out.session = std::move(*session);
   out.user = std::move(*user);
-  if (out.outcome == RotateOutcome::kGraceReuse) {
+  if (compromised) {
+    CompromiseResult done;
+    done.session_compromised = as_bool(cells[kReplay]);
+    done.token_marked_reused = as_bool(cells[kReplay + 1]);
+    done.tokens_revoked = as_int(cells[kReplay + 2]);
+    record_compromise(out, done, request.now);
+  } else if (out.outcome == RotateOutcome::kGraceReuse) {
     out.child = std::move(*child);
   } else if (rotated) {
     RefreshToken next;

@@ -40,6 +40,19 @@ RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
   return RotateOutcome::kRotated;
 }
 
+void record_compromise(RotateResult& out, const CompromiseResult& done, TimePoint now) {
+  if (done.session_compromised && out.session) {
+    out.session->status = SessionStatus::kCompromised;
+    out.session->compromised_at = now;
+    out.session->updated_at = now;
+  }
+  if (done.token_marked_reused && out.token) {
+    out.token->status = RefreshTokenStatus::kReused;
+    out.token->revoked_at = now;
+  }
+  out.compromised = done;
+}
+
 RevokeByTokenOutcome decide_revoke_by_token(const std::optional<RefreshToken>& token,
                                             const RevokeByTokenRequest& request) noexcept {
   if (!token) return RevokeByTokenOutcome::kNotFound;

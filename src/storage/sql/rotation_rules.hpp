@@ -21,6 +21,15 @@ RotateOutcome decide_rotation(const std::optional<RefreshToken>& token,
                               const std::optional<RefreshToken>& child,
                               const RotateRequest& request) noexcept;
 
+// A replay, which the rotation answers by compromising the session in its own transaction.
+constexpr bool is_replay(RotateOutcome outcome) noexcept {
+  return outcome == RotateOutcome::kTokenNotActive || outcome == RotateOutcome::kHashMismatch;
+}
+
+// Records `done` (the compromise made on `out.token` and `out.session`) in `out`, and the rows as
+// the compromise left them, so that the result shows them as they are now.
+void record_compromise(RotateResult& out, const CompromiseResult& done, TimePoint now);
+
 // Which branch a logout with the presented token takes (docs/api.md#logout-steps: no session
 // checks).
 RevokeByTokenOutcome decide_revoke_by_token(const std::optional<RefreshToken>& token,

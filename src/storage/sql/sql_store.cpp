@@ -59,6 +59,23 @@ Result<std::vector<T>> all_rows(const Result<SqlResult>& r, Result<T> (*map)(con
 
 std::string id_or_new(const std::string& id) { return id.empty() ? crypto::random_uuid_v4() : id; }
 
+// The compromise (docs/compatibility.md#atomic-compromise) inside a write transaction that holds
+// the session's lock.
+Result<CompromiseResult> compromise_locked(SqlSession& s, std::string_view session_id,
+                                           std::string_view token_id, TimePoint now) {
+  auto a = s.exec(Stmt::kCompromiseSession, {param(session_id), param(now)});
+  if (!a) return a.error();
+  auto b = s.exec(Stmt::kMarkTokenReused, {param(token_id), param(session_id), param(now)});
+  if (!b) return b.error();
+  auto c = s.exec(Stmt::kRevokeActiveTokens, {param(session_id), param(now)});
+  if (!c) return c.error();
+  CompromiseResult out;
+  out.session_compromised = a->affected > 0;
+  out.token_marked_reused = b->affected > 0;
+  out.tokens_revoked = c->affected;
+  return out;
+}
+
 }  // namespace
 
 SqlStore::SqlStore(std::unique_ptr<SqlDriver> driver, StoreOptions options)
@@ -349,6 +366,11 @@ Result<RotateResult> SqlStore::rotate_refresh_token(const RotateRequest& request
         out.token->used_at = request.now;
         out.token->replaced_by_token_id = next.id;
         out.child = std::move(next);
+      } else if (is_replay(out.outcome)) {
+        auto done = compromise_locked(s, request.session_id, out.token->id, request.now);
+        if (!done) return done.error();
+        record_compromise(out, *done, request.now);
+        return {};
       } else {
         return {};  // nothing written
       }
@@ -378,15 +400,9 @@ Result<CompromiseResult> SqlStore::compromise_session(std::string_view session_i
       out = CompromiseResult{};
       auto lock = s.exec(Stmt::kLockSession, {param(session_id)});
       if (!lock) return lock.error();
-      auto a = s.exec(Stmt::kCompromiseSession, {param(session_id), param(now)});
-      if (!a) return a.error();
-      auto b = s.exec(Stmt::kMarkTokenReused, {param(token_id), param(session_id), param(now)});
-      if (!b) return b.error();
-      auto c = s.exec(Stmt::kRevokeActiveTokens, {param(session_id), param(now)});
-      if (!c) return c.error();
-      out.session_compromised = a->affected > 0;
-      out.token_marked_reused = b->affected > 0;
-      out.tokens_revoked = c->affected;
+      auto done = compromise_locked(s, session_id, token_id, now);
+      if (!done) return done.error();
+      out = *done;
       return {};
     });
     if (!r) return r.error();
