@@ -99,6 +99,11 @@ def profile_table(cells, backends):
               f"| {spread(column(runs, lambda _, r: r['loadgen']['share_of_one_core']), '{:.1f} %', 100)} |")
 
 
+def who(backend, label, backends):
+    """The row's backend, with the server's label when the run compares several servers."""
+    return backend if len({l for _, l in backends}) == 1 else f"{backend} ({label})"
+
+
 def load_table(cells, backends, names, title):
     print(f"\n### {title}\n")
     print("| backend | scenario | workers | iterations/s | requests/s | p50 / p95 / p99 (ms) |"
@@ -114,7 +119,7 @@ def load_table(cells, backends, names, title):
             lat = lambda q: spread(column(
                 runs, lambda _, r: r["overall"]["requests"]["latency_ms"][q]), "{:,.1f}")
             cpu_us = column(runs, lambda _, r: r["loadgen"]["cpu_us_per_request"])
-            print(f"| {backend} | {scenario} | {report['groups'][0]['workers']} "
+            print(f"| {who(backend, label, backends)} | {scenario} | {report['groups'][0]['workers']} "
                   f"| {spread(column(runs, lambda _, r: r['overall']['iterations_per_second']))} "
                   f"| {spread(column(runs, lambda _, r: r['overall']['requests']['per_second']))} "
                   f"| {lat('p50')} / {lat('p95')} / {lat('p99')} | {checks(runs)} | {shed(runs)} "
@@ -136,7 +141,8 @@ def memory_table(cells, backends, names):
             if not runs:
                 continue
             server = lambda key: spread(column(runs, lambda _, r: r["server"][key]), "{:.1f}", mib)
-            print(f"| {backend} | {name} | {spread(column(runs, lambda idle, _: idle), '{:.1f}', mib)} "
+            print(f"| {who(backend, label, backends)} | {name} "
+                  f"| {spread(column(runs, lambda idle, _: idle), '{:.1f}', mib)} "
                   f"| {server('rss_before_kib')} | {server('rss_peak_kib')} "
                   f"| {server('rss_after_kib')} |")
 
