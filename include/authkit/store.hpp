@@ -67,7 +67,8 @@ struct RotateRequest {
 };
 
 /// Which branch a rotation took. kRotated rotated; kTokenNotActive and kHashMismatch are a
-/// replay, which compromises the session (RotateResult::compromised); the others changed nothing.
+/// replay, whose compromise the store may make itself (RotateResult::compromised); the others
+/// changed nothing.
 enum class RotateOutcome {
   kRotated,             ///< parent USED, child inserted and ACTIVE, session touched
   kGraceReuse,          ///< parent used within the grace period, child still ACTIVE: `child` is it
@@ -98,10 +99,11 @@ struct RotateResult {
   /// refresh answer's profile without a read of its own. A store may leave it empty; the
   /// service then reads the user itself.
   std::optional<User> user;
-  /// A replay (kTokenNotActive, kHashMismatch): what compromising the session changed, when the
-  /// store did it in the rotation's own transaction, as compromise_session(session, token, now)
-  /// would (the built-in stores do: one round trip for the whole replay branch). A store may
-  /// leave it empty; the service then calls compromise_session itself.
+  /// A replay (kTokenNotActive, kHashMismatch) whose compromise the store made in the rotation's
+  /// own transaction, under the session's lock, as compromise_session(session, token, now)
+  /// would: what it changed, with `token` and `session` as it left them. The built-in stores do
+  /// (one round trip for the whole replay branch). Set it only when the compromise happened:
+  /// the service then writes nothing more. Left empty, the service calls compromise_session.
   std::optional<CompromiseResult> compromised;
 };
 

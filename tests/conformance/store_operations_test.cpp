@@ -385,6 +385,89 @@ STORE_TEST("store: rotate with a different hash for a known jti is a replay too"
   check_compromised_by(replay, *store, 0);  // the presented token became REUSED, not REVOKED
 }
 
+// The store compromises only what decide_rotation calls a replay: each case below is one the
+// PostgreSQL function's own condition must get right too.
+STORE_TEST("store: only a replay on the user's live session compromises it") {
+  TestType backend;
+  auto store = backend.open();
+  auto user = make_user(*store, "only@test.dev");
+  auto other = make_user(*store, "other@test.dev");
+  auto unchanged = [&](const authkit::RotateResult& r, const authkit::CreatedSession& c,
+                       RotateOutcome outcome) {
+    CHECK(r.outcome == outcome);
+    CHECK_FALSE(r.compromised.has_value());
+    CHECK(AK_OK(store->find_session(c.session.id))->status != SessionStatus::kCompromised);
+  };
+  auto grace_bounded = [&](authkit::Duration child_lifetime,
+                           std::optional<TimePoint> session_expiry) {
+    authkit::NewSession s;
+    s.id = authkit::crypto::random_uuid_v4();
+    s.user_id = user.id;
+    s.expires_at = session_expiry;
+    s.first_token = new_token(kT0);
+    s.now = kT0;
+    auto created = AK_OK(store->create_session(s));
+    auto first = rotate_request(created.session, created.token, kT0 + 1s);
+    first.child = new_token(kT0 + 1s, child_lifetime);
+    first.reuse_grace = 5s;
+    REQUIRE(AK_OK(store->rotate_refresh_token(first)).outcome == RotateOutcome::kRotated);
+    auto again = rotate_request(created.session, created.token, kT0 + 3s);
+    again.reuse_grace = 5s;
+    return AK_OK(store->rotate_refresh_token(again));
+  };
+
+  SECTION("a used token presented as another user's") {
+    auto c = make_session(*store, user.id);
+    REQUIRE(
+        AK_OK(store->rotate_refresh_token(rotate_request(c.session, c.token, kT0 + 1s))).outcome ==
+        RotateOutcome::kRotated);
+    auto req = rotate_request(c.session, c.token, kT0 + 2s);
+    req.user_id = other.id;
+    unchanged(AK_OK(store->rotate_refresh_token(req)), c, RotateOutcome::kSessionMismatch);
+    CHECK(AK_OK(store->find_refresh_token(c.token.jti))->status == RefreshTokenStatus::kUsed);
+  }
+  SECTION("an expired token with another hash") {
+    auto c = make_session(*store, user.id);
+    auto req = rotate_request(c.session, c.token, kT0 + kTokenLifetime);
+    req.token_hash = authkit::crypto::sha256_hex("forged");
+    unchanged(AK_OK(store->rotate_refresh_token(req)), c, RotateOutcome::kExpired);
+    CHECK(AK_OK(store->find_refresh_token(c.token.jti))->status == RefreshTokenStatus::kActive);
+  }
+  SECTION("a token of an expired session with another hash") {
+    authkit::NewSession s;
+    s.id = authkit::crypto::random_uuid_v4();
+    s.user_id = user.id;
+    s.expires_at = kT0 + 1h;
+    s.first_token = new_token(kT0);
+    s.now = kT0;
+    auto c = AK_OK(store->create_session(s));
+    auto req = rotate_request(c.session, c.token, kT0 + 2h);
+    req.token_hash = authkit::crypto::sha256_hex("forged");
+    unchanged(AK_OK(store->rotate_refresh_token(req)), c, RotateOutcome::kExpired);
+  }
+  SECTION("a used token of a session ended by logout") {
+    auto c = make_session(*store, user.id);
+    auto rotated = AK_OK(store->rotate_refresh_token(rotate_request(c.session, c.token, kT0 + 1s)));
+    REQUIRE(rotated.outcome == RotateOutcome::kRotated);
+    REQUIRE(AK_OK(store->revoke_session_by_token(
+                      {c.session.id, rotated.child->jti, rotated.child->token_hash, kT0 + 2s}))
+                .outcome == RevokeByTokenOutcome::kRevoked);
+    unchanged(AK_OK(store->rotate_refresh_token(rotate_request(c.session, c.token, kT0 + 3s))), c,
+              RotateOutcome::kSessionRevoked);
+    CHECK(AK_OK(store->find_refresh_token(c.token.jti))->status == RefreshTokenStatus::kUsed);
+  }
+  SECTION("within the grace, but the child has expired: a replay") {
+    auto replay = grace_bounded(1s, std::nullopt);
+    CHECK(replay.outcome == RotateOutcome::kTokenNotActive);
+    check_compromised_by(replay, *store, 1);
+  }
+  SECTION("within the grace, but the session has expired: a replay") {
+    auto replay = grace_bounded(kTokenLifetime, kT0 + 2s);
+    CHECK(replay.outcome == RotateOutcome::kTokenNotActive);
+    check_compromised_by(replay, *store, 1);
+  }
+}
+
 STORE_TEST("store: an expired token or session is reported as expired") {
   TestType backend;
   auto store = backend.open();

@@ -78,8 +78,10 @@ Result<RotateResult> rotate_in_one_trip(SqlDriver& driver, const RotateRequest& 
   // it rotated, which changes nothing the rules look at: status, user, expiry). A replay's
   // compromise is applied to them below.
   out.outcome = decide_rotation(*token, *session, *child, request);
+  // A disagreement fails closed: no token is handed out on a rotation the rules refuse, and a
+  // replay the function did not compromise is left to the service, which compromises it.
   if ((out.outcome == RotateOutcome::kRotated) != rotated ||
-      is_replay(out.outcome) != compromised) {
+      (compromised && !is_replay(out.outcome))) {
     return bad_answer("the database and the rotation rules disagree");
   }
   out.token = std::move(*token);

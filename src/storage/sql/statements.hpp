@@ -45,8 +45,9 @@ enum class Stmt : std::size_t {
   // One statement per state change, for drivers with one_trip_writes() (PostgreSQL: server-side
   // functions of its migrations). Other backends leave them empty.
   // $1 session $2 user $3 jti $4 hash $5 child id $6 child jti $7 child hash $8 child expires_at
-  // $9 ua $10 ip $11 now $12 grace ms → rotated, kTokenColumns, kSessionColumns, kTokenColumns
-  // (child within grace), kUserColumns; a record that is not there is all NULL
+  // $9 ua $10 ip $11 now $12 grace ms → rotated, the replay's compromise (session compromised,
+  // token reused, tokens revoked: NULLs unless a replay), kTokenColumns, kSessionColumns,
+  // kTokenColumns (child within grace), kUserColumns; a record that is not there is all NULL
   kRotateInOneTrip,
   // $1 id $2 user $3 now $4 ua $5 ip $6 expires_at $7 token id $8 jti $9 hash $10 token expires_at
   kCreateSessionInOneTrip,
