@@ -233,6 +233,7 @@ class Node(Server):
         return total
 
     def call_text(self, path):
+        """The body of GET `path` as text (/metrics is not JSON)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HANG_GUARD_S)
         try:
             conn.request("GET", path)
@@ -241,8 +242,8 @@ class Node(Server):
             conn.close()
 
     def log_events(self, event):
-        return [line for line in self.log_lines() if line.get("event") == event
-                or line.get("msg") == event]
+        """The node's log lines of `event` (rate_limiter_degraded, rate_limiter_recovered...)."""
+        return [line for line in self.log_lines() if line.get("msg") == event]
 
 
 def node_env(database_url, redis_url, **overrides):

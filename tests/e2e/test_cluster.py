@@ -144,8 +144,9 @@ def test_a_refresh_racing_revoke_all_on_another_node_leaves_no_usable_token(stri
 
 
 def spend(cluster, source, requests):
-    """`requests` logins of an unknown account (cheap: no password hash) from `source`, sent to
-    the nodes in turn; the answers' statuses counted."""
+    """`requests` logins of unknown accounts (401 while allowed: each a fresh e-mail, so the
+    per-account bucket never fills) from `source`, sent to the nodes in turn; the answers'
+    statuses counted."""
     statuses = {}
     for i in range(requests):
         answer = cluster[i].login(fresh_email("nobody"), "wrong-password", source=source)
@@ -217,6 +218,7 @@ def test_rate_limit_and_lockout_are_shared_while_redis_is_up_and_per_node_while_
                       f" database={ready.body['dependencies']['database']}")
                 assert (ready.status, ready.body["dependencies"]) == (
                     503, {"database": "up", "redis": "down"})
+                assert n.metric("auth_api_readiness_failures_total") >= 1
                 count(seen, f"/health {n.call('GET', '/health').status}")
                 count(seen, f"login {n.login(victim, source=next(sources)).status}")
                 login = n.login(fresh_email("nobody"), "wrong-password", source=next(sources))

@@ -95,10 +95,14 @@ class Load:
             return sum(1 for a in self.answers if a[0] >= after
                        and (route is None or a[2] == route) and (status is None or a[3] == status))
 
-    def wait_for(self, predicate, what):
+    def wait_for(self, predicate, what, explain=lambda: ""):
         deadline = time.time() + DEADLINE_S
         while not predicate():
-            assert time.time() < deadline, f"hang guard: {what}"
+            if time.time() > deadline:
+                with self.lock:
+                    last = self.answers[-20:]
+                raise AssertionError(f"hang guard: {what}; {explain()}; last answers: {last}; "
+                                     f"now {time.time()}")
             time.sleep(0.05)
 
     def stop(self):
@@ -114,6 +118,13 @@ class Load:
                 if a[0] >= start and a[1] <= end:
                     count(counts, f"{a[2]} {a[3]} {a[4] or ''}".strip())
         return counts
+
+
+def limiter_events(cluster, since):
+    """The nodes' rate_limiter_* log lines: what a failed wait for a recovery reports."""
+    return [(n.port, [line for line in n.log_lines()
+                      if str(line.get("msg", "")).startswith("rate_limiter")])
+            for n in cluster.nodes] + [f"restarted at {since}"]
 
 
 def server_errors(load):
@@ -145,7 +156,7 @@ def test_redis_killed_under_load(own):
         # Back to Redis without restarting a node: the next hit after a node's back-off probes
         # Redis and, answered, logs rate_limiter_recovered.
         load.wait_for(lambda: all(n.log_events("rate_limiter_recovered") for n in cluster.nodes),
-                      "every node back on Redis")
+                      "every node back on Redis", lambda: limiter_events(cluster, restarted_at))
         recovered_at = time.time()
         fallback_after = [n.metric("auth_api_rate_limit_fallback_total") for n in cluster.nodes]
         load.wait_for(lambda: load.count_answers(after=recovered_at) >= 40, "load after recovery")
