@@ -198,6 +198,10 @@ def call(port, method, path, body=None, token=None, source=None, timeout=HANG_GU
 class Node(Server):
     """One authkit-server of a cluster, with the calls the tests make."""
 
+    # Several nodes start at once and migrate one database: slower than one server alone,
+    # most under the sanitizers on a loaded machine.
+    start_timeout = scaled(30, 90)
+
     def call(self, method, path, **kw):
         return call(self.port, method, path, **kw)
 

@@ -197,7 +197,8 @@ def test_postgres_stopped_under_load(own):
         own.stop_pg()
         pg_stopped = True
         stopped_at = time.time()
-        load.wait_for(lambda: load.count_answers(after=stopped_at) >= 200, "load while stopped")
+        load.wait_for(lambda: load.count_answers(after=stopped_at) >= scaled(200, 80),
+                      "load while stopped")
         readiness = [n.ready() for n in cluster.nodes]
         starting_at = time.time()
         own.start_pg()
