@@ -124,7 +124,9 @@ class Server:
             try:
                 requests.get(self.url + "/health", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Timeout: accepted but not answered within 1 s yet (a loaded machine, the
+                # sanitizers); the deadline below still bounds the wait.
                 if time.time() > deadline:
                     raise
                 time.sleep(0.05)
