@@ -117,6 +117,14 @@ class Server:
         with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen([SERVER_BIN], env=env, cwd=self.cwd, stdout=out,
                                          stderr=err)
+        try:
+            self._wait_started()
+        except BaseException:
+            self.proc.kill()  # a server that never answered is not left running
+            self.proc.wait()
+            raise
+
+    def _wait_started(self):
         deadline = time.time() + self.start_timeout
         while True:
             if self.proc.poll() is not None:

@@ -122,7 +122,7 @@ def test_the_16_thread_rotation_race_within_the_grace_shares_one_child(database,
 
 
 def test_a_refresh_racing_revoke_all_on_another_node_leaves_no_usable_token(strict, database):
-    rounds = scaled(60, 20)
+    rounds = scaled(50, 20)
     outcomes = {}
     for r in range(rounds):
         a, b, c = strict[r], strict[r + 1], strict[r + 2]
