@@ -101,6 +101,9 @@ def run(args, env, cwd=None, timeout=30):
 class Server:
     """One authkit-server process; stdout (the JSON log) goes to a file read by tests."""
 
+    # How long a server may take to answer /health after it was started.
+    start_timeout = 15
+
     def __init__(self, env=None, cwd=None, **overrides):
         self.port = free_port()
         self.tmp = tempfile.TemporaryDirectory()
@@ -114,14 +117,24 @@ class Server:
         with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen([SERVER_BIN], env=env, cwd=self.cwd, stdout=out,
                                          stderr=err)
-        deadline = time.time() + 15
+        try:
+            self._wait_started()
+        except BaseException:
+            self.proc.kill()  # a server that never answered is not left running
+            self.proc.wait()
+            raise
+
+    def _wait_started(self):
+        deadline = time.time() + self.start_timeout
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.stderr()}")
             try:
                 requests.get(self.url + "/health", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Timeout: accepted but not answered within 1 s yet (a loaded machine, the
+                # sanitizers); the deadline below still bounds the wait.
                 if time.time() > deadline:
                     raise
                 time.sleep(0.05)
