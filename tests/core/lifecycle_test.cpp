@@ -269,7 +269,7 @@ CORE_TEST("core: revoke all ends every session and counts those it ended (checkl
 }
 
 // docs/compatibility.md#logout-ended-session
-CORE_TEST("core: logout ends the session; a second logout is not a replay (checklist 5)") {
+CORE_TEST("core: logout ends the session, a second logout is not a replay (checklist 5)") {
   Harness<TestType> h;
   auto login = h.signup("logout@example.com");
   REQUIRE(h.service->revoke_current_json(R"({"refreshToken":"  )" + login.refresh_token + R"(  "})",

@@ -231,7 +231,7 @@ TEST_CASE("memory: the overflow sketch may over-count a key, never under-count i
   CHECK(limiter.peek("login_account", "resident", limit)->count == 1);
 }
 
-TEST_CASE("memory: other buckets keep the LRU store; lock-out buckets are configurable",
+TEST_CASE("memory: other buckets keep the LRU store, lock-out buckets are configurable",
           "[ratelimit][memory][lockout]") {
   MemoryRateLimiterOptions options;
   options.max_keys = 2;

@@ -159,7 +159,7 @@ TEST_CASE("admission: a waiter that leaves gives its place back", "[admission]")
   CHECK(q.arrive("c", kT0).verdict == Verdict::kWait);
 }
 
-TEST_CASE("admission: a queue of 0 never lets anyone wait; 0 slots count as 1", "[admission]") {
+TEST_CASE("admission: a queue of 0 never lets anyone wait, 0 slots count as 1", "[admission]") {
   AdmissionQueue q(limits(0, 0, 0));
   CHECK(q.limits().slots == 1);
   CHECK(q.limits().per_client_max == 1);

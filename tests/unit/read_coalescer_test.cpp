@@ -259,7 +259,7 @@ TEST_CASE("reads that arrive during a batch go together in the next one", "[coal
   CHECK(coalescer.queued() == 0);
 }
 
-TEST_CASE("a batch carries at most kMaxBatch reads; the rest follow", "[coalescer]") {
+TEST_CASE("a batch carries at most kMaxBatch reads, the rest follow", "[coalescer]") {
   HeldFirstBatch held(1, kForever, kForever, 0);
   auto& [clock, runner, coalescer, first] = held;
 
