@@ -43,7 +43,7 @@ rm -rf build/fuzz/artifacts build/fuzz/logs
 } | xargs -P 2 -L 1 "$0" --one
 
 found=0
-printf '\n| target | seconds | execs | execs/s | cov | ft | corpus (files) | crashes |\n'
+printf '\n| target | seconds | execs | execs/s | cov (of edges) | ft | corpus (files) | crashes |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 for t in "${long_targets[@]}" "${short_targets[@]}"; do
   log=build/fuzz/logs/$t.log
@@ -54,11 +54,13 @@ for t in "${long_targets[@]}" "${short_targets[@]}"; do
   # The last status line (DONE, or the last before a crash): "#N ... cov: C ft: F corp: ..."
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  # Of how many: the edges instrumented in the binary (the library's objects it links, and the target).
+  edges=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$log" | head -1)
   corpus=$(find build/fuzz/corpus/"$t" -type f | wc -l)
   crashes=$(find build/fuzz/artifacts/"$t" -type f | wc -l)
   [ "$crashes" -eq 0 ] || found=1
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$secs" "${execs:-?}" "${rate:-?}" \
-    "${cov:-?}" "${ft:-?}" "$corpus" "$crashes"
+    "${cov:-?} (of ${edges:-?})" "${ft:-?}" "$corpus" "$crashes"
 done
 if [ "$found" -ne 0 ]; then
   echo "fuzz: findings in build/fuzz/artifacts (logs in build/fuzz/logs)" >&2

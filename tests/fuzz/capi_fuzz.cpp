@@ -64,7 +64,11 @@ const Shared& shared() {
 }
 
 // A success's JSON must parse; a failure's envelope must be JSON naming the failure's code.
-void check(ak_status status, const ak_service* svc, char* json) {
+// `out_json` is the address the call wrote to (NULL for a call without JSON): read after the call,
+// as the order in which a call's arguments are evaluated is unspecified.
+void check(ak_status status, const ak_service* svc, char** out_json) {
+  char* json = out_json != nullptr ? *out_json : nullptr;
+  if (out_json != nullptr) *out_json = nullptr;
   if (status == AK_OK) {
     expect(json == nullptr || !nlohmann::json::parse(json, nullptr, false).is_discarded(),
            "a success's JSON parses");
@@ -133,27 +137,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char* json = nullptr;
   switch (op) {
     case 1:
-      check(ak_token_authenticate(svc, ctx, text, &json), svc, json);
+      check(ak_token_authenticate(svc, ctx, text, &json), svc, &json);
       break;
     case 2:
-      check(ak_session_refresh(svc, ctx, text, &json), svc, json);
+      check(ak_session_refresh(svc, ctx, text, &json), svc, &json);
       break;
     case 3:
       check(ak_session_revoke_current(svc, ctx, text), svc, nullptr);
       break;
     case 4:
-      check(ak_user_me(svc, ctx, token, &json), svc, json);
-      json = nullptr;
-      check(ak_session_list(svc, ctx, token, &json), svc, json);
+      check(ak_user_me(svc, ctx, token, &json), svc, &json);
+      check(ak_session_list(svc, ctx, token, &json), svc, &json);
       break;
     case 5:  // another session id with the user's own token: never found, never revoked
       check(ak_session_revoke(svc, ctx, s.access_token.c_str(), text), svc, nullptr);
       break;
     case 6:
-      check(ak_session_create(svc, ctx, text, arg(5), fields[5].size(), &json), svc, json);
+      check(ak_session_create(svc, ctx, text, arg(5), fields[5].size(), &json), svc, &json);
       break;
     case 7:
-      check(ak_user_register(svc, ctx, text, arg(5), arg(6), fields[6].size(), &json), svc, json);
+      check(ak_user_register(svc, ctx, text, arg(5), arg(6), fields[6].size(), &json), svc, &json);
       break;
     default: {
       std::int64_t revoked = 0;
