@@ -8,6 +8,9 @@
 #   make package     the .deb packages of the dev build, in build/dev/packages
 #   make test-asan   the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench       build and run the benchmarks (release build)
+#   make fuzz SECONDS=N  libFuzzer on every tests/fuzz target (clang 14, ASan + UBSan, build/fuzz):
+#                    N seconds each, 5 x N for token and request_body (FUZZ_LONG_SECONDS), two at
+#                    a time; prints executions and coverage per target (docs/testing.md)
 #   make bench-overload  only the overload figures (docs/benchmarks/overload.md)
 #   make bench-auth  the original's benchmark and the server's memory
 #                    (docs/benchmarks/auth-benchmark.md)
@@ -22,10 +25,12 @@
 
 AUTHKIT_WERROR ?= OFF
 JOBS ?= 2
+SECONDS ?= 60
+FUZZ_LONG_SECONDS ?= $(shell echo $$(( $(SECONDS) * 5 )))
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
 .PHONY: deps deps-build run test package tidy coverage docs test-asan test-tsan bench bench-overload \
-	bench-auth format check-format clean
+	bench-auth fuzz format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -70,6 +75,11 @@ bench-auth: deps
 	cmake --preset bench
 	cmake --build --preset bench --target authkit-server authkit-loadgen
 	scripts/with-services.sh bench/auth_benchmark.sh build/bench
+
+# Only the build and fuzz groups: the fuzzers need clang 14 and libclang-rt-14-dev, not the test tools.
+fuzz:
+	@scripts/install-deps.sh build fuzz
+	AUTHKIT_WERROR=$(AUTHKIT_WERROR) scripts/fuzz.sh $(SECONDS) $(FUZZ_LONG_SECONDS)
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

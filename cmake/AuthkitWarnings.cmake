@@ -25,6 +25,17 @@ if(AUTHKIT_SANITIZE)
   add_link_options(-fsanitize=${AUTHKIT_SANITIZE})
 endif()
 
+# libFuzzer (the `fuzz` preset, `make fuzz`): every object gets clang's coverage instrumentation,
+# so the fuzzer sees the edges of the library, not only of the target; tests/fuzz links the
+# targets with -fsanitize=fuzzer. Meant with AUTHKIT_SANITIZE=address,undefined.
+option(AUTHKIT_LIBFUZZER "Build the tests/fuzz targets against libFuzzer (clang only)" OFF)
+if(AUTHKIT_LIBFUZZER)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "AUTHKIT_LIBFUZZER needs clang (libFuzzer); the compiler is ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # Hardening as Debian's dpkg-buildflags applies it: stack protector and stack-clash probes,
 # fortified libc calls, full RELRO (lintian's hardening-no-fortify-functions and
 # hardening-no-bindnow). _FORTIFY_SOURCE needs optimisation, so Debug builds (the sanitizer

@@ -4,6 +4,8 @@
 #                                   library and authkit-server build against (the `run` preset)
 #   scripts/install-deps.sh         every group (build, tools, test, bench): `make test`,
 #                                   `make package`, `make test-asan`, `make bench`, CI, Dockerfile
+#   scripts/install-deps.sh build fuzz   what `make fuzz` needs (not in the default groups: CI
+#                                   and the packages do not fuzz)
 # Several groups may be named (`... build bench`). Idempotent: when every package of the named
 # groups is present it makes no apt call. Not root: prints the command.
 # docs/development.md lists what each group adds on a fresh Debian 12.
@@ -35,6 +37,8 @@ test=(
 )
 # bench: libjwt is only the benchmark's reference, never linked by the library.
 bench=(libbenchmark-dev libjwt-dev wrk)
+# fuzz: clang 14 and its runtime libraries (libFuzzer, ASan, UBSan) for `make fuzz`.
+fuzz=(clang-14 libclang-rt-14-dev)
 
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build tools test bench)
@@ -46,8 +50,9 @@ for group in "${groups[@]}"; do
     tools) packages+=("${tools[@]}") ;;
     test) packages+=("${test[@]}") ;;
     bench) packages+=("${bench[@]}") ;;
+    fuzz) packages+=("${fuzz[@]}") ;;
     *)
-      echo "install-deps: unknown group '$group' (groups: build tools test bench; none: all)" >&2
+      echo "install-deps: unknown group '$group' (groups: build tools test bench fuzz; none: all but fuzz)" >&2
       exit 2
       ;;
   esac
