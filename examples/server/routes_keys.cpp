@@ -20,7 +20,10 @@ void add_key_routes(HttpServer& server, const std::unique_ptr<AuthService>& serv
               [&server, &service](const httplib::Request& req, httplib::Response& res) {
                 auto jwks = service->access_token_jwks();
                 if (!jwks) {
-                  server.send_error(req, res, Error(ErrorCode::kNotFound));
+                  // The envelope of an unknown route, with a message that says why.
+                  Error error(ErrorCode::kNotFound);
+                  error.message = "no public keys: access tokens are signed with an HMAC secret";
+                  server.send_error(req, res, error);
                   return;
                 }
                 res.set_header("Cache-Control",

@@ -182,7 +182,7 @@ void check_distinct_secrets(SettingsReader& reader, const Config& config) {
 }  // namespace
 
 void read_verify_keys(SettingsReader& reader, Config& config) {
-  const std::string& algorithm = config.access_token_algorithm;
+  const std::string_view algorithm = config.access_token_algorithm;
   const std::string_view secret_algorithm = is_hmac(algorithm) ? algorithm : "HS256";
 
   std::vector<std::string> access_kids{config.access_token_key_id.value_or("")};

@@ -68,6 +68,8 @@ def test_jwks_is_404_with_hmac_access_tokens(make_server):
     body = r.json()
     assert list(body) == ["error"]
     assert body["error"]["code"] == "NOT_FOUND"
+    assert body["error"]["message"] == ("no public keys: access tokens are signed with an HMAC "
+                                        "secret")
     assert body["error"]["correlationId"] == r.headers["x-correlation-id"]
     assert ACCESS_SECRET not in r.text
     assert "Cache-Control" not in r.headers or "public" not in r.headers["Cache-Control"]
