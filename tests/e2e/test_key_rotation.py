@@ -5,15 +5,13 @@ restarting one node at a time. No client sees an unexpected 401, and an independ
 given only the JWKS (PyJWKClient) accepts every access token issued during the run."""
 import os
 import random
-import tempfile
 import threading
 import time
 
 import jwt
-import pytest
 import requests
 
-from conftest import BACKEND, REFRESH_SECRET, Server, base_env, postgres_schema_url
+from conftest import BACKEND, REFRESH_SECRET, Server, base_env, free_port, postgres_schema_url
 from keys import write_key
 
 PASSWORD = "strong-pass-123"
@@ -34,15 +32,10 @@ class Cluster:
     another environment on the same port."""
 
     def __init__(self, env):
-        self.ports = [self._port(), self._port()]
+        self.ports = [free_port(), free_port()]
         self.nodes = [None, None]
         for i in range(2):
             self.restart(i, env)
-
-    @staticmethod
-    def _port():
-        from conftest import free_port
-        return free_port()
 
     def restart(self, i, env):
         if self.nodes[i] is not None:
@@ -74,7 +67,7 @@ class Client(threading.Thread):
     def call(self, method, path, headers=None, **kw):
         # A new connection per request: a node's restart never leaves a stale one.
         headers = {"Connection": "close", **(headers or {})}
-        for attempt in range(200):
+        for _ in range(200):
             node = random.randrange(2)
             try:
                 return requests.request(method, self.cluster.url(node) + path, timeout=10,
@@ -120,7 +113,7 @@ class JwksVerifier:
 
     def __call__(self, token):
         kid = jwt.get_unverified_header(token).get("kid")
-        for attempt in range(200):
+        for _ in range(200):
             try:
                 client = jwt.PyJWKClient(self.cluster.url(random.randrange(2)) +
                                          "/.well-known/jwks.json")
