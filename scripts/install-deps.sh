@@ -27,6 +27,8 @@ test=(
   chromium
   # tests: Catch2, real PostgreSQL and Redis servers, Python
   catch2 postgresql-15 redis-server python3 python3-pytest python3-requests
+  # e2e: an independent verifier of the JWKS and the access tokens (PyJWKClient), key generation
+  python3-jwt python3-cryptography
   # promtool (package prometheus) checks the metrics text in the core tests and the scrape config
   prometheus
   # C ABI and bindings: SWIG + Python headers, the ABI baseline check, the leak check

@@ -5,6 +5,7 @@
 
 #include "routes_auth.hpp"
 #include "routes_docs.hpp"
+#include "routes_keys.hpp"
 #include "routes_ops.hpp"
 
 namespace authkit::server {
@@ -25,6 +26,7 @@ App::App(ServerConfig config, std::shared_ptr<JsonLinesSink> sink)
   };
   hooks.metrics_text = [this] { return service_->metrics_text(); };
   add_operational_routes(http_, config_, hooks);
+  add_key_routes(http_, service_);
   // Last: the document describes every route added before it.
   add_docs_routes(http_, config_);
 }

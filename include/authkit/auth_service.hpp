@@ -178,6 +178,10 @@ class AUTHKIT_API AuthService {
                                 double seconds) noexcept;
 
   const Config& config() const noexcept;  ///< The configuration the service was opened with.
+  /// The RFC 7517 JWK Set of the access-token keys (the active one, then the verify-only ones)
+  /// for other services to verify access tokens with (GET /.well-known/jwks.json); public keys
+  /// only. nullopt when access tokens are signed with an HMAC secret, which is never published.
+  std::optional<std::string> access_token_jwks() const;
   /// The store the service runs on (for maintenance and tests; the rules do not go through it).
   Store& store() noexcept;
 

@@ -28,7 +28,8 @@ AUTHKIT_API Result<std::unique_ptr<Store>> open_store(std::string_view database_
 
 /// The codec a configuration describes: the access key (ACCESS_TOKEN_ALGORITHM with
 /// ACCESS_TOKEN_SECRET or the PEM of ACCESS_TOKEN_PRIVATE_KEY_FILE, kid ACCESS_TOKEN_KEY_ID),
-/// the HS256 refresh key (REFRESH_TOKEN_SECRET, kid REFRESH_TOKEN_KEY_ID), issuer, audience and
+/// the HS256 refresh key (REFRESH_TOKEN_SECRET, kid REFRESH_TOKEN_KEY_ID), each followed by its
+/// verify-only keys (*_VERIFY_SECRETS, ACCESS_TOKEN_VERIFY_KEY_FILES), issuer, audience and
 /// leeway. Fails with INVALID_CONFIGURATION when a key does not fit its algorithm.
 AUTHKIT_API Result<TokenCodec> make_token_codec(const Config& config);
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "authkit/clock.hpp"
 #include "authkit/export.hpp"
@@ -49,6 +50,17 @@ AUTHKIT_API Result<RedisUrl> parse_redis_url(std::string_view url);
 /// in about 8 hash times, well within PASSWORD_HASH_QUEUE_TIMEOUT_MS).
 AUTHKIT_API std::size_t default_password_hash_queue_max(std::size_t concurrency) noexcept;
 
+/// A key that only verifies (docs/configuration.md#key-rotation): the previous key after a
+/// rotation, or the next one before it becomes active. It checks the tokens whose header names
+/// its kid; it never signs.
+struct VerificationKey {
+  std::string kid;  ///< The header's `kid`; "" is the key of tokens without one (the original's).
+  /// An HMAC secret (the *_VERIFY_SECRETS lists), or the PEM of a public or private key
+  /// (ACCESS_TOKEN_VERIFY_KEY_FILES; only its public half is used, its type fixes the algorithm).
+  std::string material;
+  friend bool operator==(const VerificationKey&, const VerificationKey&) = default;  ///< Equality.
+};
+
 /// Every setting of the library. Field names follow the environment variables
 /// (docs/configuration.md lists them with their defaults and the deliberate differences from the
 /// original service); the reference server's own settings (PORT, HTTP_*, LOG_LEVEL, ...) are the
@@ -77,7 +89,15 @@ struct AUTHKIT_API Config {
   std::optional<std::string> access_token_key_id;   ///< ACCESS_TOKEN_KEY_ID
   std::string refresh_token_algorithm = "HS256";    ///< REFRESH_TOKEN_ALGORITHM
   std::optional<std::string> refresh_token_key_id;  ///< REFRESH_TOKEN_KEY_ID
-  std::chrono::seconds jwt_leeway{0};               ///< JWT_LEEWAY_SECONDS
+  /// Verify-only keys (docs/configuration.md#key-rotation), after the active key of their type.
+  /// ACCESS_TOKEN_VERIFY_SECRETS: HMAC secrets, of ACCESS_TOKEN_ALGORITHM when it is HMAC, else
+  /// HS256 (the original's tokens, while moving to an asymmetric algorithm).
+  std::vector<VerificationKey> access_token_verify_secrets;
+  /// ACCESS_TOKEN_VERIFY_KEY_FILES: the PEM keys from_env() read from the files.
+  std::vector<VerificationKey> access_token_verify_keys;
+  /// REFRESH_TOKEN_VERIFY_SECRETS: HS256 secrets.
+  std::vector<VerificationKey> refresh_token_verify_secrets;
+  std::chrono::seconds jwt_leeway{0};  ///< JWT_LEEWAY_SECONDS
   /// PASSWORD_HASH_ALGORITHM
   PasswordAlgorithm password_hash_algorithm = PasswordAlgorithm::kArgon2id;
   std::uint64_t argon2_opslimit = kArgon2OpslimitInteractive;  ///< ARGON2_OPSLIMIT

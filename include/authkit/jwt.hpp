@@ -71,6 +71,8 @@ class AUTHKIT_API KeySet {
 
   /// The key that signs tokens of `type`; nullptr when none can sign.
   const SigningKey* signing_key(TokenType type) const noexcept;
+  /// Every key of `type`, the signing key first: the active key, then those that only verify.
+  std::vector<const SigningKey*> keys(TokenType type) const;
   /// The key of `type` with this kid ("" = the key without kid); nullptr when there is none.
   const SigningKey* find(TokenType type, std::string_view kid) const noexcept;
   /// The key of `type` whose canonical encoded header is exactly `encoded_header`, or nullptr:
@@ -102,6 +104,9 @@ class AUTHKIT_API TokenCodec {
 
   /// Signs `claims` with the signing key of claims.type.
   Result<std::string> issue(const Claims& claims) const;
+  /// Signs `claims` with `key` (one of keys().keys(claims.type) that can sign): an HMAC token
+  /// again exactly as a key that is now verify-only signed it (the reuse grace after a rotation).
+  Result<std::string> issue(const Claims& claims, const SigningKey& key) const;
 
   /// Verifies the signature with the key the header's kid selects among keys of `expected` type
   /// (the algorithm comes from that key), then the claims: typ, iss, aud (a string, or an array

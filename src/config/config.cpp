@@ -6,15 +6,13 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
-#include <system_error>
 #include <utility>
 
 #include "authkit/crypto.hpp"
+#include "config/key_file.hpp"
 #include "config/settings_table.hpp"
+#include "config/verify_keys.hpp"
 #include "js/js_string.hpp"
 
 namespace authkit {
@@ -27,7 +25,6 @@ using detail::js_trim;
 using Reader = SettingsReader;
 
 constexpr std::string_view kUndefined = "Invalid input: expected string, received undefined";
-constexpr std::size_t kMaxKeyFileBytes = std::size_t{1024} * 1024;
 
 bool is_hmac(std::string_view algorithm) {
   return algorithm == "HS256" || algorithm == "HS384" || algorithm == "HS512";
@@ -96,51 +93,6 @@ void check_redis_url(Reader& reader, Config& config) {
   config.redis_url = std::move(url);
 }
 
-struct FileCloser {
-  // A failed close of a file only read loses nothing.
-  void operator()(std::FILE* file) const noexcept { static_cast<void>(std::fclose(file)); }
-};
-
-// The file's contents, or an issue naming the variable and the path (never the contents).
-void read_private_key(Reader& reader, Config& config, const std::string& path) {
-  constexpr std::string_view kName = "ACCESS_TOKEN_PRIVATE_KEY_FILE";
-  const auto cannot_read = [&](int error_number) {
-    reader.issue(kName, "ACCESS_TOKEN_PRIVATE_KEY_FILE: cannot read \"" + path +
-                            "\": " + std::generic_category().message(error_number));
-  };
-  errno = 0;
-  const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    cannot_read(errno);
-    return;
-  }
-  std::string contents;
-  char buffer[4096];
-  while (contents.size() <= kMaxKeyFileBytes) {
-    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file.get());
-    contents.append(buffer, got);
-    if (got < sizeof buffer) break;
-  }
-  const bool unreadable = std::ferror(file.get()) != 0;
-  const int read_errno = errno;
-  // The key is a secret: the read buffer is wiped whatever happens next.
-  sodium_memzero(buffer, sizeof buffer);
-  if (unreadable) {
-    cannot_read(read_errno != 0 ? read_errno : EIO);
-  } else if (contents.size() > kMaxKeyFileBytes) {
-    reader.issue(kName, "ACCESS_TOKEN_PRIVATE_KEY_FILE: \"" + path + "\" is larger than 1 MiB");
-  } else if (contents.find("-----BEGIN") == std::string::npos ||
-             contents.find("PRIVATE KEY-----") == std::string::npos) {
-    reader.issue(kName,
-                 "ACCESS_TOKEN_PRIVATE_KEY_FILE: \"" + path + "\" does not hold a PEM private key");
-  } else {
-    config.access_token_private_key_pem = std::move(contents);
-    return;
-  }
-  // Refused contents may still be key material: wipe them too.
-  sodium_memzero(contents.data(), contents.size());
-}
-
 void check_token_keys(Reader& reader, Config& config) {
   if (auto algorithm =
           reader.enumeration<std::string_view>("ACCESS_TOKEN_ALGORITHM", {{"HS256", "HS256"},
@@ -181,7 +133,11 @@ void check_token_keys(Reader& reader, Config& config) {
                  "ES256 or EdDSA; " +
                      algorithm + " signs with ACCESS_TOKEN_SECRET");
   } else if (config.access_token_private_key_file) {
-    read_private_key(reader, config, *config.access_token_private_key_file);
+    if (auto pem = config_detail::read_key_file(reader, "ACCESS_TOKEN_PRIVATE_KEY_FILE",
+                                                *config.access_token_private_key_file,
+                                                config_detail::PemKind::kPrivate)) {
+      config.access_token_private_key_pem = std::move(*pem);
+    }
   }
   config.access_token_key_id = reader.optional_text("ACCESS_TOKEN_KEY_ID");
 
@@ -192,6 +148,7 @@ void check_token_keys(Reader& reader, Config& config) {
                  "this service, so they always use HS256");
   }
   config.refresh_token_key_id = reader.optional_text("REFRESH_TOKEN_KEY_ID");
+  config_detail::read_verify_keys(reader, config);
 }
 
 void read_database_url(Reader& reader, std::string_view /*name*/, Config& config) {
@@ -263,6 +220,9 @@ constexpr config_table::SettingRow kTable[] = {
     {{"ACCESS_TOKEN_KEY_ID", "(unset)", kLibrary}, read_with_token_keys},
     {{"REFRESH_TOKEN_ALGORITHM", "HS256", kLibrary}, read_with_token_keys},
     {{"REFRESH_TOKEN_KEY_ID", "(unset)", kLibrary}, read_with_token_keys},
+    {{"ACCESS_TOKEN_VERIFY_SECRETS", "(unset)", kLibrary}, read_with_token_keys},
+    {{"ACCESS_TOKEN_VERIFY_KEY_FILES", "(unset)", kLibrary}, read_with_token_keys},
+    {{"REFRESH_TOKEN_VERIFY_SECRETS", "(unset)", kLibrary}, read_with_token_keys},
     {{"JWT_LEEWAY_SECONDS", "0", kLibrary}, integer<&Config::jwt_leeway, IntegerBounds{0, true}>},
     {{"PASSWORD_HASH_ALGORITHM", "argon2id", kLibrary}, read_password_algorithm},
     {{"ARGON2_OPSLIMIT", "2", kLibrary},

@@ -15,18 +15,23 @@ Error refresh_failure(ServiceState& state, ErrorCode code, std::string_view outc
 }
 
 // The child's token string again, from its stored row: HS256 is deterministic, so the same
-// claims give the same string, whose hash the row holds. nullopt when it no longer matches
-// (the refresh lifetime or key changed since), and the child cannot be handed out again.
+// claims under the same key give the same string, whose hash the row holds. Every refresh key is
+// tried, the active one first: a child signed before a rotation is re-signed with the key that
+// signed it, now verify-only (docs/configuration.md#key-rotation). nullopt when none matches
+// (the refresh lifetime changed, or the key was retired), and the child cannot be handed out
+// again.
 std::optional<std::string> resign_child(ServiceState& state, const RefreshToken& child,
                                         UserId user_id) {
   const Claims claims = refresh_claims(state, child.session_id, user_id, child.jti,
                                        to_unix_seconds(child.created_at));
-  auto token = state.codec.issue(claims);
-  if (!token) return std::nullopt;
-  if (!crypto::constant_time_equal(crypto::sha256_hex(*token), child.token_hash)) {
-    return std::nullopt;
+  for (const SigningKey* key : state.codec.keys().keys(TokenType::kRefresh)) {
+    if (!key->can_sign()) continue;
+    auto token = state.codec.issue(claims, *key);
+    if (token && crypto::constant_time_equal(crypto::sha256_hex(*token), child.token_hash)) {
+      return std::move(*token);
+    }
   }
-  return std::move(*token);
+  return std::nullopt;
 }
 
 }  // namespace

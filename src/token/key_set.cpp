@@ -31,6 +31,16 @@ const SigningKey* KeySet::signing_key(TokenType type) const noexcept {
   return nullptr;
 }
 
+std::vector<const SigningKey*> KeySet::keys(TokenType type) const {
+  std::vector<const SigningKey*> keys;
+  const SigningKey* signing = signing_key(type);
+  if (signing != nullptr) keys.push_back(signing);
+  for (const auto& entry : entries_) {
+    if (entry.type == type && &entry.key != signing) keys.push_back(&entry.key);
+  }
+  return keys;
+}
+
 const SigningKey* KeySet::find(TokenType type, std::string_view kid) const noexcept {
   for (const auto& entry : entries_) {
     if (entry.type == type && entry.key.kid() == kid) return &entry.key;

@@ -72,10 +72,14 @@ Result<std::string> TokenCodec::issue(const Claims& claims) const {
     return Error(ErrorCode::kInternalServerError,
                  "no key can sign " + std::string(to_string(claims.type)) + " tokens");
   }
-  std::string token = key->encoded_header();
+  return issue(claims, *key);
+}
+
+Result<std::string> TokenCodec::issue(const Claims& claims, const SigningKey& key) const {
+  std::string token = key.encoded_header();
   token += '.';
   token += crypto::base64url_encode(detail::serialize_claims(claims));
-  auto signature = key->sign(token);
+  auto signature = key.sign(token);
   if (!signature) return std::move(signature).error();
   token += '.';
   token += crypto::base64url_encode(*signature);

@@ -447,6 +447,66 @@ static void test_threads(ak_service* svc, const ak_request_context* ctx) {
   }
 }
 
+/* Key rotation by name (docs/configuration.md#key-rotation): a service restarted with new
+ * secrets, the old ones verify-only, keeps the sessions of the old one; a malformed list is
+ * refused without echoing its secret. */
+static void test_key_rotation(void) {
+  char path[] = "/tmp/capi_rotation_XXXXXX";
+  char url[64];
+  char access[1024], refresh[1024];
+  char* json = NULL;
+  ak_service* before = NULL;
+  ak_service* after = NULL;
+  ak_config* cfg = test_config("1000");
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  close(fd);
+  unlink(path); /* the store creates the file */
+  snprintf(url, sizeof url, "sqlite://%s", path);
+  CHECK(ak_config_set(cfg, "DATABASE_URL", url) == AK_OK);
+  CHECK(ak_service_create(cfg, &before) == AK_OK);
+  CHECK(ak_user_register(before, NULL, "Rotated", "rotated@example.com", PW, &json) == AK_OK);
+  ak_free(json);
+  CHECK(ak_session_create(before, NULL, "rotated@example.com", PW, &json) == AK_OK);
+  CHECK(json_string(json, "accessToken", access, sizeof access));
+  CHECK(json_string(json, "refreshToken", refresh, sizeof refresh));
+  ak_free(json);
+  ak_service_destroy(before);
+
+  CHECK(ak_config_set(cfg, "ACCESS_TOKEN_SECRET", "capi-rotated-access-secret-0123456789abc") ==
+        AK_OK);
+  CHECK(ak_config_set(cfg, "ACCESS_TOKEN_KEY_ID", "a2") == AK_OK);
+  CHECK(ak_config_set(cfg, "ACCESS_TOKEN_VERIFY_SECRETS",
+                      ":capi-test-access-secret-0123456789abcdef") == AK_OK);
+  CHECK(ak_config_set(cfg, "REFRESH_TOKEN_SECRET", "capi-rotated-refresh-secret-0123456789ab") ==
+        AK_OK);
+  CHECK(ak_config_set(cfg, "REFRESH_TOKEN_KEY_ID", "r2") == AK_OK);
+  CHECK(ak_config_set(cfg, "REFRESH_TOKEN_VERIFY_SECRETS",
+                      "r1:capi-test-refresh-secret-0123456789abcdef, bad kid:x") == AK_OK);
+  CHECK_FAILS(NULL, ak_service_create(cfg, &after), AK_ERR_INVALID_ARGUMENT,
+              "INVALID_CONFIGURATION", 500);
+  CHECK(strstr(ak_service_errmsg(NULL), "REFRESH_TOKEN_VERIFY_SECRETS: entry 2") != NULL);
+  CHECK(strstr(ak_service_errmsg(NULL), "capi-test-refresh-secret") == NULL);
+  CHECK(ak_config_set(cfg, "REFRESH_TOKEN_VERIFY_SECRETS",
+                      ":capi-test-refresh-secret-0123456789abcdef") == AK_OK);
+  CHECK(ak_service_create(cfg, &after) == AK_OK);
+  if (!after) fprintf(stderr, "  %s\n", ak_service_errmsg(NULL));
+  if (after) {
+    CHECK(ak_user_me(after, NULL, access, &json) == AK_OK);
+    CHECK(json && strstr(json, "rotated@example.com") != NULL);
+    ak_free(json);
+    CHECK(ak_session_refresh(after, NULL, refresh, &json) == AK_OK);
+    CHECK(json_string(json, "accessToken", access, sizeof access));
+    ak_free(json);
+    CHECK(ak_user_me(after, NULL, access, &json) == AK_OK);
+    ak_free(json);
+  }
+  ak_service_destroy(after);
+  ak_config_destroy(cfg);
+  unlink(path);
+}
+
 int main(void) {
   ak_service* svc;
   ak_request_context* ctx = NULL;
@@ -456,6 +516,7 @@ int main(void) {
   test_unreachable_database();
   test_corrupt_database();
   test_environment();
+  test_key_rotation();
   svc = open_service("1000");
   if (!svc) return 1;
   CHECK(ak_request_context_create("192.0.2.7", "capi-test/1", "capi-test", &ctx) == AK_OK);
