@@ -149,7 +149,7 @@ TEST_CASE("the next key can be listed before it signs, and the old one retired a
         TokenRejection::kUnknownKey);
 }
 
-TEST_CASE("asymmetric verify-only keys come from files; their type fixes the algorithm",
+TEST_CASE("asymmetric verify-only keys come from files, their type fixes the algorithm",
           "[jwt][config][rotation]") {
   auto old_key = SigningKey::generate(JwtAlgorithm::kES256, "e1").value();
   auto new_key = SigningKey::generate(JwtAlgorithm::kEdDSA, "d2").value();
