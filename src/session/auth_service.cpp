@@ -196,13 +196,7 @@ const Config& AuthService::config() const noexcept { return state_->config; }
 
 Store& AuthService::store() noexcept { return *state_->store; }
 
-std::optional<std::string> AuthService::access_token_jwks() const {
-  const KeySet& keys = state_->codec.keys();
-  const SigningKey* signing = keys.signing_key(TokenType::kAccess);
-  if (signing == nullptr || is_symmetric(signing->algorithm())) return std::nullopt;
-  // Refresh keys are HS256 (KeySet::add), so the set's public keys are the access keys.
-  return keys.jwks();
-}
+std::optional<std::string> AuthService::access_token_jwks() const { return state_->access_jwks; }
 
 }  // namespace v1
 }  // namespace authkit

@@ -28,6 +28,14 @@ AdmissionLimits admission_limits(const Config& config) {
   return limits;
 }
 
+// The access keys' JWK Set when they are asymmetric. Refresh keys are HS256 (KeySet::add), so
+// the set's public keys are the access keys.
+std::optional<std::string> render_access_jwks(const KeySet& keys) {
+  const SigningKey* signing = keys.signing_key(TokenType::kAccess);
+  if (signing == nullptr || is_symmetric(signing->algorithm())) return std::nullopt;
+  return keys.jwks();
+}
+
 }  // namespace
 
 ServiceState::ServiceState(Config cfg, ServiceDependencies deps, TokenCodec token_codec)
@@ -40,6 +48,7 @@ ServiceState::ServiceState(Config cfg, ServiceDependencies deps, TokenCodec toke
       logger(std::move(deps.logger)),
       clock(std::move(deps.clock)),
       codec(std::move(token_codec)),
+      access_jwks(render_access_jwks(codec.keys())),
       policy(limiter, policy_options(config)),
       metrics(*registry),
       admission(admission_limits(config), steady_wait_clock(),

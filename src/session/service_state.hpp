@@ -27,6 +27,9 @@ struct ServiceState {
   std::shared_ptr<Logger> logger;
   std::shared_ptr<const Clock> clock;
   TokenCodec codec;
+  // GET /.well-known/jwks.json's body, rendered once (the keys are fixed for the service's
+  // life); nullopt when access tokens are HMAC, whose secret is never published.
+  std::optional<std::string> access_jwks;
   RateLimitPolicy policy;
   AuthMetrics metrics;
   // A hash of a random password made with the hasher's policy at creation: unknown e-mails are
