@@ -12,20 +12,15 @@
 #include "authkit/config.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/jwt.hpp"
+#include "config_from_vars.hpp"
 
 using namespace authkit;
 
 namespace {
 
-using Vars = std::map<std::string, std::string>;
+using Vars = authkit_test::ConfigVars;
 
-Result<Config> read(const Vars& vars) {
-  return Config::from_env([&vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  });
-}
+Result<Config> read(const Vars& vars) { return authkit_test::config_from_vars(vars); }
 
 Config config_from(const Vars& vars) {
   auto config = read(vars);

@@ -12,17 +12,14 @@
 #include "authkit/config.hpp"
 #include "authkit/crypto.hpp"
 #include "authkit/jwt.hpp"
+#include "config_from_vars.hpp"
 
 using namespace authkit;
 
 namespace {
 
-Config config_from(std::map<std::string, std::string> vars) {
-  auto config = Config::from_env([&vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  });
+Config config_from(const authkit_test::ConfigVars& vars) {
+  auto config = authkit_test::config_from_vars(vars);
   if (!config) FAIL(config.error().message);
   return *config;
 }

@@ -1,0 +1,24 @@
+// Config::from_env over a map of variables, for tests that configure the library by name.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authkit/config.hpp"
+
+namespace authkit_test {
+
+using ConfigVars = std::map<std::string, std::string, std::less<>>;
+
+inline authkit::Result<authkit::Config> config_from_vars(const ConfigVars& vars) {
+  return authkit::Config::from_env([&vars](std::string_view name) -> std::optional<std::string> {
+    const auto found = vars.find(name);
+    if (found == vars.end()) return std::nullopt;
+    return found->second;
+  });
+}
+
+}  // namespace authkit_test
