@@ -14,6 +14,7 @@
 #include "authkit/rate_limiter_factory.hpp"
 #include "authkit/result.hpp"
 #include "authkit/store.hpp"
+#include "authkit/store_import.hpp"
 
 namespace authkit {
 inline namespace v1 {
@@ -25,6 +26,13 @@ inline namespace v1 {
 /// An unknown scheme is kInvalidConfiguration. Opening does not migrate unless asked to.
 AUTHKIT_API Result<std::unique_ptr<Store>> open_store(std::string_view database_url,
                                                       StoreOptions options = {});
+
+/// An importer into the store a database URL names (as open_store reads it), for rows kept from
+/// elsewhere with their ids (docs/migrating-from-the-original.md). It does not migrate: open
+/// the store with migrate_on_open first. A long import wants a `statement_timeout` longer than
+/// the default one of a request.
+AUTHKIT_API Result<std::unique_ptr<StoreImporter>> open_store_importer(
+    std::string_view database_url, StoreOptions options = {});
 
 /// The codec a configuration describes: the access key (ACCESS_TOKEN_ALGORITHM with
 /// ACCESS_TOKEN_SECRET or the PEM of ACCESS_TOKEN_PRIVATE_KEY_FILE, kid ACCESS_TOKEN_KEY_ID),

@@ -1,7 +1,8 @@
-// open_store: picks the backend from the database URL's scheme.
+// open_store and open_store_importer: pick the backend from the database URL's scheme.
 #include "authkit/backends.hpp"
 #include "authkit/store.hpp"
 #include "base/catch_all.hpp"
+#include "storage/sql/sql_importer.hpp"
 #include "storage/sql/sql_store.hpp"
 #include "storage/sqlite/sqlite_driver.hpp"
 #if defined(AUTHKIT_WITH_POSTGRES)
@@ -74,6 +75,18 @@ Result<std::unique_ptr<Store>> open_store(std::string_view database_url, StoreOp
           }
         }
         return std::unique_ptr<Store>(std::move(store));
+      },
+      "storage: ");
+}
+
+Result<std::unique_ptr<StoreImporter>> open_store_importer(std::string_view database_url,
+                                                           StoreOptions options) {
+  return catch_all(
+      [&]() -> Result<std::unique_ptr<StoreImporter>> {
+        auto driver = open_driver(database_url, options);
+        if (!driver) return driver.error();
+        return std::unique_ptr<StoreImporter>(
+            std::make_unique<storage::SqlImporter>(std::move(*driver)));
       },
       "storage: ");
 }

@@ -21,6 +21,38 @@ namespace {
       "expires_at") ", " AK_MS("used_at") ", " AK_MS("revoked_at") ", parent_token_id, " \
                                                                    "replaced_by_token_id"
 
+// The import's rows: the columns, the values taken from a JSON object per row (times in ms),
+// and the members' types.
+#define AK_JSON_LIST(p) "SELECT jsonb_array_elements_text(" p "::jsonb)"
+#define AK_IMPORT_USER_COLS "id, name, email, password_hash, created_at, updated_at"
+#define AK_IMPORT_USER_VALUES \
+  "id, name, email, password_hash, " AK_TS("created_at") ", " AK_TS("updated_at")
+#define AK_IMPORT_USER_TYPES \
+  "id bigint, name text, email text, password_hash text, created_at bigint, updated_at bigint"
+#define AK_IMPORT_SESSION_COLS                                                            \
+  "id, user_id, status, created_at, updated_at, created_user_agent, created_ip_address, " \
+  "last_seen_at, user_agent, ip_address, expires_at, revoked_at, revoke_reason, compromised_at"
+#define AK_IMPORT_SESSION_VALUES \
+  "id, user_id, status, " AK_TS("created_at") ", " AK_TS("updated_at") ", "            \
+  "created_user_agent, created_ip_address, " AK_TS("last_seen_at") ", user_agent, "   \
+  "ip_address, " AK_TS("expires_at") ", " AK_TS("revoked_at") ", revoke_reason, " AK_TS( \
+      "compromised_at")
+#define AK_IMPORT_SESSION_TYPES                                                              \
+  "id text, user_id bigint, status text, created_at bigint, updated_at bigint, "             \
+  "created_user_agent text, created_ip_address text, last_seen_at bigint, user_agent text, " \
+  "ip_address text, expires_at bigint, revoked_at bigint, revoke_reason text, "              \
+  "compromised_at bigint"
+#define AK_IMPORT_TOKEN_COLS                                                               \
+  "id, session_id, jti, token_hash, status, created_at, expires_at, used_at, revoked_at, " \
+  "parent_token_id, replaced_by_token_id"
+#define AK_IMPORT_TOKEN_VALUES \
+  "id, session_id, jti, token_hash, status, " AK_TS("created_at") ", " AK_TS("expires_at") \
+  ", " AK_TS("used_at") ", " AK_TS("revoked_at") ", parent_token_id, replaced_by_token_id"
+#define AK_IMPORT_TOKEN_TYPES                                                             \
+  "id text, session_id text, jti text, token_hash text, status text, created_at bigint, " \
+  "expires_at bigint, used_at bigint, revoked_at bigint, parent_token_id text, "          \
+  "replaced_by_token_id text"
+
 constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   std::array<std::string_view, kStatementCount> s{};
   auto at = [&s](Stmt id) -> std::string_view& { return s[static_cast<std::size_t>(id)]; };
@@ -139,6 +171,33 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       "LEFT JOIN LATERAL (SELECT " AK_SESSION_COLS
       " FROM (SELECT (r.out_session).*) AS x WHERE x.id IS NOT NULL) AS s ON true";
   at(Stmt::kRevokeAllInOneTrip) = "SELECT authkit_revoke_all_sessions($1, $2, $3)";
+  // The import: = ANY(ARRAY(...)) lets each list use its index (a bitmap OR across them).
+  at(Stmt::kImportFindUsers) =
+      "SELECT " AK_USER_COLS " FROM users WHERE id = ANY(ARRAY(" AK_JSON_LIST("$1") "::bigint)) "
+      "OR email = ANY(ARRAY(" AK_JSON_LIST("$2") "))";
+  at(Stmt::kImportFindSessions) =
+      "SELECT " AK_SESSION_COLS " FROM sessions WHERE id = ANY(ARRAY(" AK_JSON_LIST("$1") "))";
+  at(Stmt::kImportFindTokens) =
+      "SELECT " AK_TOKEN_COLS " FROM refresh_tokens WHERE id = ANY(ARRAY(" AK_JSON_LIST("$1") ")) "
+      "OR jti = ANY(ARRAY(" AK_JSON_LIST("$2") ")) "
+      "OR token_hash = ANY(ARRAY(" AK_JSON_LIST("$3") "))";
+  // The rows in the array's order (a function scan keeps it), so seq, the session list's
+  // tie-break, follows it. The links among the array's own tokens are checked at the end of
+  // the statement, when all of them are there.
+  at(Stmt::kImportUsers) =
+      "INSERT INTO users (" AK_IMPORT_USER_COLS ") SELECT " AK_IMPORT_USER_VALUES
+      " FROM jsonb_to_recordset($1::jsonb) AS r(" AK_IMPORT_USER_TYPES ")";
+  at(Stmt::kImportSessions) =
+      "INSERT INTO sessions (" AK_IMPORT_SESSION_COLS ") SELECT " AK_IMPORT_SESSION_VALUES
+      " FROM jsonb_to_recordset($1::jsonb) AS r(" AK_IMPORT_SESSION_TYPES ")";
+  at(Stmt::kImportTokens) =
+      "INSERT INTO refresh_tokens (" AK_IMPORT_TOKEN_COLS ") SELECT " AK_IMPORT_TOKEN_VALUES
+      " FROM jsonb_to_recordset($1::jsonb) AS r(" AK_IMPORT_TOKEN_TYPES ")";
+  // Never backwards: past the largest id, and past any id the sequence already handed out.
+  at(Stmt::kImportAdvanceUserIds) =
+      "SELECT setval(s.seq, GREATEST(m.max_id, COALESCE(pg_sequence_last_value(s.seq), 0))) "
+      "FROM (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) AS s, "
+      "(SELECT max(id) AS max_id FROM users) AS m WHERE m.max_id IS NOT NULL";
   return s;
 }();
 

@@ -59,7 +59,17 @@ enum class Stmt : std::size_t {
   kRevokeByTokenInOneTrip,
   // $1 user $2 now $3 reason → sessions revoked
   kRevokeAllInOneTrip,
-  kCount,  // keep last
+  // The import of rows kept from elsewhere (sql_importer.cpp), a batch a statement. Lists come
+  // as JSON arrays of ids or values; rows as JSON arrays of objects whose members are named as
+  // the columns, times in ms.
+  kImportFindUsers,     // $1 [id] $2 [email] → kUserColumns of users holding either
+  kImportFindSessions,  // $1 [id] → kSessionColumns
+  kImportFindTokens,    // $1 [id] $2 [jti] $3 [token_hash] → kTokenColumns of tokens holding any
+  kImportUsers,         // $1 [user] with their ids
+  kImportSessions,      // $1 [session] with their ids (every column but seq)
+  kImportTokens,        // $1 [token] with their ids; links to tokens in the array or the table
+  kImportAdvanceUserIds,  // the user id sequence past the largest id (no-op where automatic)
+  kCount,                 // keep last
 };
 
 inline constexpr std::size_t kStatementCount = static_cast<std::size_t>(Stmt::kCount);

@@ -89,6 +89,44 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       "VALUES (?1, ?2, ?3, ?4)";
   // No k*InOneTrip statements: embedded, SQLite has no round trips to save
   // (SqlDriver::one_trip_writes).
+  // The import. `->>` gives a JSON member as the SQL value it holds (NULL for null).
+  at(Stmt::kImportFindUsers) = "SELECT " AK_USER_COLS
+                               " FROM users WHERE id IN (SELECT value FROM json_each(?1)) "
+                               "OR email IN (SELECT value FROM json_each(?2))";
+  at(Stmt::kImportFindSessions) =
+      "SELECT " AK_SESSION_COLS " FROM sessions WHERE id IN (SELECT value FROM json_each(?1))";
+  at(Stmt::kImportFindTokens) =
+      "SELECT " AK_TOKEN_COLS
+      " FROM refresh_tokens WHERE id IN (SELECT value FROM json_each(?1)) "
+      "OR jti IN (SELECT value FROM json_each(?2)) "
+      "OR token_hash IN (SELECT value FROM json_each(?3))";
+  // Rows in the array's order (the session list's tie-break is the rowid). The links among the
+  // array's own tokens are checked at the end of the statement, when all of them are there.
+  at(Stmt::kImportUsers) =
+      "INSERT INTO users (" AK_USER_COLS
+      ") SELECT "
+      "value ->> 'id', value ->> 'name', value ->> 'email', value ->> 'password_hash', "
+      "value ->> 'created_at', value ->> 'updated_at'"
+      " FROM json_each(?1) ORDER BY key";
+  at(Stmt::kImportSessions) =
+      "INSERT INTO sessions (" AK_SESSION_COLS
+      ") SELECT "
+      "value ->> 'id', value ->> 'user_id', value ->> 'status', value ->> 'created_at', "
+      "value ->> 'updated_at', value ->> 'created_user_agent', "
+      "value ->> 'created_ip_address', value ->> 'last_seen_at', value ->> 'user_agent', "
+      "value ->> 'ip_address', value ->> 'expires_at', value ->> 'revoked_at', "
+      "value ->> 'revoke_reason', value ->> 'compromised_at'"
+      " FROM json_each(?1) ORDER BY key";
+  at(Stmt::kImportTokens) =
+      "INSERT INTO refresh_tokens (" AK_TOKEN_COLS
+      ") SELECT "
+      "value ->> 'id', value ->> 'session_id', value ->> 'jti', value ->> 'token_hash', "
+      "value ->> 'status', value ->> 'created_at', value ->> 'expires_at', "
+      "value ->> 'used_at', value ->> 'revoked_at', value ->> 'parent_token_id', "
+      "value ->> 'replaced_by_token_id'"
+      " FROM json_each(?1) ORDER BY key";
+  // AUTOINCREMENT already keeps its counter past every id inserted, explicit ones included.
+  at(Stmt::kImportAdvanceUserIds) = "SELECT 1";
   return s;
 }();
 
