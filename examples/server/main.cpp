@@ -1,4 +1,5 @@
-// authkit-server: the reference HTTP server of libauthkit (serve, migrate, routes).
+// authkit-server: the reference HTTP server of libauthkit (serve, migrate, purge, routes, smoke,
+// import-original).
 #include <authkit/json_lines_sink.hpp>
 #include <authkit/store.hpp>
 #include <authkit/version.hpp>
@@ -14,6 +15,10 @@
 
 #include "app.hpp"
 #include "env_file.hpp"
+#include "import_options.hpp"
+#if defined(AUTHKIT_SERVER_IMPORT)
+#include "import_original.hpp"
+#endif
 #include "server_config.hpp"
 #include "signals.hpp"
 #include "smoke_check.hpp"
@@ -33,6 +38,9 @@ Commands:
   purge      delete sessions and tokens that ended more than PURGE_RETENTION ago, and exit
   routes     print the routes of the server, one "METHOD PATH" a line, and exit
   smoke      check a live deployment end to end: smoke --url URL (smoke --help)
+  import-original
+             copy the original service's users, sessions and tokens into DATABASE_URL:
+             import-original --from postgresql://... (import-original --help)
 
 Options:
   --version  print the version and exit
@@ -61,16 +69,53 @@ int smoke(int argc, char** argv) {
   return authkit::server::run_smoke_check(options, stdout, stderr);
 }
 
-// The check's failures are answers it prints; an exception (memory, a library's) ends it as one.
-int smoke_or_fail(int argc, char** argv) noexcept {
+// A subcommand's failures are answers it prints; an exception (memory, a library's) ends it
+// as one.
+int run_guarded(const char* name, int (*command)(int, char**), int argc, char** argv) noexcept {
   try {
-    return smoke(argc, argv);
+    return command(argc, argv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "authkit-server smoke: stopped by an internal error: %s\n", e.what());
+    std::fprintf(stderr, "authkit-server %s: stopped by an internal error: %s\n", name, e.what());
   } catch (...) {
-    std::fputs("authkit-server smoke: stopped by an internal error\n", stderr);
+    std::fprintf(stderr, "authkit-server %s: stopped by an internal error\n", name);
   }
   return 1;
+}
+
+// `authkit-server import-original ...`: a batch job, so no blocked signals (Ctrl-C stops it
+// between two statements; a batch is one transaction, so nothing is half copied).
+int import_original(int argc, char** argv) {
+  auto parsed = authkit::server::parse_import_options(
+      std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "authkit-server import-original: %s\n\n%s", problem->c_str(),
+                 authkit::server::kImportUsage);
+    return kExitConfig;
+  }
+  const auto& options = std::get<authkit::server::ImportOptions>(parsed);
+  if (options.help) {
+    std::fputs(authkit::server::kImportUsage, stdout);
+    return 0;
+  }
+  if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
+    std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
+    return kExitConfig;
+  }
+  auto config = authkit::server::ServerConfig::from_env();
+  if (!config) {
+    std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
+    return kExitConfig;
+  }
+#if defined(AUTHKIT_SERVER_IMPORT)
+  return authkit::server::run_import_original(options, config->library.database_url, stdout,
+                                              stderr);
+#else
+  std::fputs(
+      "authkit-server import-original: this server was built without PostgreSQL "
+      "(AUTHKIT_WITH_POSTGRES=OFF)\n",
+      stderr);
+  return 1;
+#endif
 }
 
 int migrate(const authkit::Config& config) {
@@ -125,7 +170,12 @@ int print_routes(App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view(argv[1]) == "smoke") return smoke_or_fail(argc, argv);
+  if (argc >= 2 && std::string_view(argv[1]) == "smoke") {
+    return run_guarded("smoke", smoke, argc, argv);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "import-original") {
+    return run_guarded("import-original", import_original, argc, argv);
+  }
 
   // Before any thread exists: every thread inherits the mask, and only the signal thread
   // takes SIGTERM/SIGINT (with sigwait).

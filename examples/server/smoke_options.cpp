@@ -1,10 +1,12 @@
-// Parsing `authkit-server smoke`'s options: `--name value` or `--name=value`, each at most once.
+// Parsing `authkit-server smoke`'s options (named_options.hpp), each checked for its meaning.
 #include "smoke_options.hpp"
 
 #include <charconv>
 #include <cstdio>
-#include <set>
 #include <string_view>
+#include <utility>
+
+#include "named_options.hpp"
 
 namespace authkit::server {
 namespace {
@@ -22,37 +24,20 @@ bool is_domain(std::string_view name) noexcept {
 }  // namespace
 
 std::variant<SmokeOptions, std::string> parse_smoke_options(std::span<char* const> args) {
+  auto parsed = parse_named_options(args, {"--url", "--timeout", "--ca-file", "--email-domain"});
+  if (auto* problem = std::get_if<std::string>(&parsed)) return std::move(*problem);
+  const auto& named = std::get<NamedOptions>(parsed);
   SmokeOptions options;
-  std::set<std::string, std::less<>> seen;
-  bool have_url = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      options.help = true;
-      return options;
-    }
-    std::string_view name = arg;
-    std::string_view value;
-    bool has_value = false;
-    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
-    if (name != "--url" && name != "--timeout" && name != "--ca-file" && name != "--email-domain") {
-      return "unknown option \"" + std::string(arg) + "\"";
-    }
-    if (!seen.emplace(name).second) return std::string(name) + " is given twice";
-    if (!has_value) {
-      if (i + 1 >= args.size()) return std::string(name) + " needs a value";
-      value = args[++i];
-    }
-
+  if (named.help) {
+    options.help = true;
+    return options;
+  }
+  for (const auto& [name, given] : named.values) {
+    const std::string_view value = given;
     if (name == "--url") {
       auto target = parse_smoke_target(value);
       if (auto* problem = std::get_if<std::string>(&target)) return "--url: " + *problem;
       options.target = std::get<SmokeTarget>(std::move(target));
-      have_url = true;
     } else if (name == "--timeout") {
       int seconds = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -61,18 +46,18 @@ std::variant<SmokeOptions, std::string> parse_smoke_options(std::span<char* cons
       }
       options.timeout = std::chrono::seconds(seconds);
     } else if (name == "--ca-file") {
-      std::FILE* file = std::fopen(std::string(value).c_str(), "rb");
-      if (file == nullptr) return "--ca-file: cannot read " + std::string(value);
+      std::FILE* file = std::fopen(given.c_str(), "rb");
+      if (file == nullptr) return "--ca-file: cannot read " + given;
       std::fclose(file);
-      options.ca_file = std::string(value);
+      options.ca_file = given;
     } else {
       if (!is_domain(value)) {
         return std::string("--email-domain must be a domain name such as example.com");
       }
-      options.email_domain = std::string(value);
+      options.email_domain = given;
     }
   }
-  if (!have_url) return std::string("--url is required");
+  if (named.values.count("--url") == 0) return std::string("--url is required");
   return options;
 }
 
