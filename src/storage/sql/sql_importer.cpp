@@ -63,8 +63,9 @@ std::string unstorable(const Session& s) {
 
 std::string unstorable(const RefreshToken& t) {
   if (t.id.empty() || !storable(t.id) || t.jti.empty() || !storable(t.jti) ||
-      !storable(t.parent_token_id) || !storable(t.replaced_by_token_id)) {
-    return "its id, jti or a link is empty or not UTF-8 text without NUL";
+      !storable(t.session_id) || !storable(t.parent_token_id) ||
+      !storable(t.replaced_by_token_id)) {
+    return "its id, jti, session or a link is empty or not UTF-8 text without NUL";
   }
   if (!is_token_hash(t.token_hash)) return "its token hash is not 64 lowercase hex digits";
   return {};
@@ -287,7 +288,7 @@ class BatchImport {
     std::set<std::string> emails;
     for (const User& u : batch_.users) {
       ids.insert(u.id);
-      emails.insert(u.email);
+      if (storable(u.email)) emails.insert(u.email);  // the rest is refused unseen
     }
     for (const Session& s : batch_.sessions) ids.insert(s.user_id);
     auto stored =
@@ -328,8 +329,12 @@ class BatchImport {
 
   Result<void> plan_sessions() {
     std::set<std::string> ids;
-    for (const Session& s : batch_.sessions) ids.insert(s.id);
-    for (const RefreshToken& t : batch_.tokens) ids.insert(t.session_id);
+    for (const Session& s : batch_.sessions) {
+      if (storable(s.id)) ids.insert(s.id);
+    }
+    for (const RefreshToken& t : batch_.tokens) {
+      if (storable(t.session_id)) ids.insert(t.session_id);
+    }
     auto stored =
         by_id(db_.exec(Stmt::kImportFindSessions, {param(json_list(ids))}), &session_from_row);
     if (!stored) return stored.error();
@@ -372,6 +377,7 @@ class BatchImport {
     std::set<std::string> jtis;
     std::set<std::string> hashes;
     for (const RefreshToken& t : batch_.tokens) {
+      if (!unstorable(t).empty()) continue;  // refused unseen
       ids.insert(t.id);
       if (t.parent_token_id) ids.insert(*t.parent_token_id);
       if (t.replaced_by_token_id) ids.insert(*t.replaced_by_token_id);
