@@ -169,7 +169,7 @@ IMPORT_TEST("import: users registered afterwards get ids past the imported ones"
   CHECK(later.id > 1000);
 }
 
-IMPORT_TEST("import: a link to a token that is in neither the batch nor the store is dropped") {
+IMPORT_TEST("import: a link to a token of no session or of another session is dropped") {
   TestType backend;
   auto store = backend.open();
   ImportBatch batch;
@@ -187,6 +187,17 @@ IMPORT_TEST("import: a link to a token that is in neither the batch nor the stor
   CHECK_FALSE(stored->replaced_by_token_id.has_value());
   // Compared as it was stored: a second import skips it rather than refusing it.
   CHECK(import_or_fail(backend, batch).tokens.skipped == 1);
+
+  // A link into another session is dropped too, whichever of the two came first: the later
+  // batch's link does not reappear on a second run.
+  ImportBatch other;
+  other.sessions.push_back(imported_session("s-7b", 7));
+  auto crossing = imported_token("t-crossing", "s-7b");
+  crossing.parent_token_id = "t-orphan";
+  other.tokens.push_back(crossing);
+  CHECK(import_or_fail(backend, other).tokens.copied == 1);
+  CHECK_FALSE(AK_OK(store->find_refresh_token("jti-t-crossing"))->parent_token_id.has_value());
+  CHECK(import_or_fail(backend, other).tokens.skipped == 1);
 }
 
 IMPORT_TEST("import: conflicts with the store are refused with their reason and dependants") {

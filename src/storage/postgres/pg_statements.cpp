@@ -171,7 +171,9 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       "LEFT JOIN LATERAL (SELECT " AK_SESSION_COLS
       " FROM (SELECT (r.out_session).*) AS x WHERE x.id IS NOT NULL) AS s ON true";
   at(Stmt::kRevokeAllInOneTrip) = "SELECT authkit_revoke_all_sessions($1, $2, $3)";
-  // The import: = ANY(ARRAY(...)) lets each list use its index (a bitmap OR across them).
+  // The import: nothing to set up (the server's shared_buffers is the cache).
+  at(Stmt::kImportBegin) = "SELECT 1";
+  // = ANY(ARRAY(...)) lets each list use its index (a bitmap OR across them).
   at(Stmt::kImportFindUsers) =
       "SELECT " AK_USER_COLS " FROM users WHERE id = ANY(ARRAY(" AK_JSON_LIST("$1") "::bigint)) "
       "OR email = ANY(ARRAY(" AK_JSON_LIST("$2") "))";

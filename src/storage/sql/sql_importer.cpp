@@ -265,6 +265,8 @@ class BatchImport {
       : db_(session), batch_(batch), report_(report) {}
 
   Result<void> run() {
+    auto begun = db_.exec(Stmt::kImportBegin, {});
+    if (!begun) return begun.error();
     AUTHKIT_RETURN_IF_ERROR(plan_users());
     AUTHKIT_RETURN_IF_ERROR(plan_sessions());
     AUTHKIT_RETURN_IF_ERROR(plan_tokens());
@@ -397,9 +399,9 @@ class BatchImport {
     }
 
     // First what each token's own values allow; the links wait until every token that will be
-    // in the store (a link's target) is known.
-    std::set<std::string> link_targets;
-    for (const auto& [id, t] : *stored) link_targets.insert(id);
+    // in the store (a link's target) is known, with its session.
+    std::map<std::string, std::string> link_targets;
+    for (const auto& [id, t] : *stored) link_targets.emplace(id, t.session_id);
     std::vector<const RefreshToken*> candidates;
     std::set<std::string> seen;
     std::set<std::string> seen_jti;
@@ -423,19 +425,22 @@ class BatchImport {
         refuse(ImportedKind::kToken, t.id, "its hash already belongs to token " + owner->second);
       } else {
         candidates.push_back(&t);
-        link_targets.insert(t.id);
+        link_targets.emplace(t.id, t.session_id);
       }
     }
 
+    // The original has no foreign key on its links: one may name a token long deleted. A chain
+    // never leaves its session, so a link is kept only to a token of the same session: whether
+    // it is kept then does not depend on which batch the other token came in.
+    const auto keep_link = [&](std::optional<std::string>& link, const std::string& session) {
+      if (!link) return;
+      const auto target = link_targets.find(*link);
+      if (target == link_targets.end() || target->second != session) link.reset();
+    };
     for (const RefreshToken* candidate : candidates) {
       RefreshToken t = *candidate;
-      // The original has no foreign key on its links: one may name a token long deleted.
-      if (t.parent_token_id && link_targets.count(*t.parent_token_id) == 0) {
-        t.parent_token_id.reset();
-      }
-      if (t.replaced_by_token_id && link_targets.count(*t.replaced_by_token_id) == 0) {
-        t.replaced_by_token_id.reset();
-      }
+      keep_link(t.parent_token_id, t.session_id);
+      keep_link(t.replaced_by_token_id, t.session_id);
       if (auto it = stored->find(t.id); it == stored->end()) {
         new_tokens_.push_back(std::move(t));
       } else if (const auto column = difference(it->second, t); column.empty()) {

@@ -62,6 +62,7 @@ enum class Stmt : std::size_t {
   // The import of rows kept from elsewhere (sql_importer.cpp), a batch a statement. Lists come
   // as JSON arrays of ids or values; rows as JSON arrays of objects whose members are named as
   // the columns, times in ms.
+  kImportBegin,         // first in each batch: what a bulk copy wants of the connection
   kImportFindUsers,     // $1 [id] $2 [email] → kUserColumns of users holding either
   kImportFindSessions,  // $1 [id] → kSessionColumns
   kImportFindTokens,    // $1 [id] $2 [jti] $3 [token_hash] → kTokenColumns of tokens holding any
