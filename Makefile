@@ -14,6 +14,8 @@
 #   make bench-overload  only the overload figures (docs/benchmarks/overload.md)
 #   make bench-auth  the original's benchmark and the server's memory
 #                    (docs/benchmarks/auth-benchmark.md)
+#   make bench-import  import-original of a generated original database (100k users, 3.4M rows)
+#                    into SQLite and PostgreSQL: rows/s and peak RSS (docs/benchmarks/import.md)
 #   make format      clang-format every C/C++ file in place
 #   make tidy        clang-tidy (.clang-tidy) on the library, server and C ABI sources; fails on
 #                    any finding (CI runs it)
@@ -30,7 +32,7 @@ FUZZ_LONG_SECONDS ?= $(shell echo $$(( $(SECONDS) * 5 )))
 CMAKE_FLAGS = -DAUTHKIT_WERROR=$(AUTHKIT_WERROR)
 
 .PHONY: deps deps-build run test package tidy coverage docs test-asan test-tsan bench bench-overload \
-	bench-auth fuzz format check-format clean
+	bench-auth bench-import fuzz format check-format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -75,6 +77,11 @@ bench-auth: deps
 	cmake --preset bench
 	cmake --build --preset bench --target authkit-server authkit-loadgen
 	scripts/with-services.sh bench/auth_benchmark.sh build/bench
+
+bench-import: deps
+	cmake --preset bench
+	cmake --build --preset bench --target authkit-server
+	scripts/with-services.sh bench/import_bench.sh build/bench/examples/server/authkit-server
 
 # Only the build and fuzz groups: the fuzzers need clang 14 and libclang-rt-14-dev, not the test tools.
 fuzz:

@@ -35,7 +35,7 @@ SELECT n, 'Bench User ' || n, 'bench.user.' || n || '@example.com',
        created, created
 FROM generate_series(1, :users) AS n,
      LATERAL (SELECT :'base'::timestamp - interval '60 days'
-                     + interval '1 millisecond' * (n * 997 % 86400000)) AS t(created);
+                     + interval '1 millisecond' * (n::bigint * 997 % 86400000)) AS t(created);
 
 -- The original's "User".id is SERIAL: a source the original keeps serving goes on from here.
 SELECT setval(pg_get_serial_sequence('"User"', 'id'), greatest(:users, 1)) AS user_id_next \gset
@@ -48,7 +48,7 @@ SELECT n, pg_temp.bench_uuid('session:' || n) AS id, (n - 1) / :sessions_per_use
        created, created + interval '1 hour' * (:tokens_per_session - 1) AS last_rotation
 FROM generate_series(1, :users * :sessions_per_user) AS n,
      LATERAL (SELECT :'base'::timestamp - interval '1 day' * (1 + n % 28)
-                     - interval '1 millisecond' * (n * 7919 % 86400000)) AS t(created);
+                     - interval '1 millisecond' * (n::bigint * 7919 % 86400000)) AS t(created);
 
 INSERT INTO "Session" (id, "userId", status, "createdAt", "updatedAt", "lastSeenAt",
                        "userAgent", "ipAddress", "revokedAt", "revokeReason", "compromisedAt")

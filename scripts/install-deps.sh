@@ -37,8 +37,9 @@ test=(
   # throw-away certificate, systemd-analyze on the unit, YAML checks of compose and Prometheus
   dpkg-dev file lintian nginx openssl curl systemd python3-yaml
 )
-# bench: libjwt is only the benchmark's reference, never linked by the library.
-bench=(libbenchmark-dev libjwt-dev wrk)
+# bench: libjwt is only the benchmark's reference, never linked by the library; GNU time gives
+# the import benchmark its peak RSS.
+bench=(libbenchmark-dev libjwt-dev wrk time)
 # fuzz: clang 14 and its runtime libraries (libFuzzer, ASan, UBSan) for `make fuzz`.
 fuzz=(clang-14 libclang-rt-14-dev)
 

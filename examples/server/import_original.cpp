@@ -14,6 +14,7 @@
 #include "app.hpp"
 #include "import_progress.hpp"
 #include "original_source.hpp"
+#include "text.hpp"
 
 namespace authkit::server {
 namespace {
@@ -54,10 +55,11 @@ void print_summary(std::FILE* out, const ImportReport& total, std::int64_t refus
   print_tally(out, "users", total.users);
   print_tally(out, "sessions", total.sessions);
   print_tally(out, "tokens", total.tokens);
+  // Ids come from the source's rows: escaped, they cannot forge a line or colour a terminal.
   for (const auto& refusal : total.refusals) {
     const auto kind = to_string(refusal.kind);
     std::fprintf(out, "refused %.*s %s: %s\n", static_cast<int>(kind.size()), kind.data(),
-                 refusal.id.c_str(), refusal.reason.c_str());
+                 escaped(refusal.id).c_str(), escaped(refusal.reason).c_str());
   }
   const auto unlisted = refusals - static_cast<std::int64_t>(total.refusals.size());
   if (unlisted > 0) std::fprintf(out, "... and %lld more\n", static_cast<long long>(unlisted));
@@ -93,10 +95,19 @@ int run_import_original(const ImportOptions& options, const std::string& databas
     return kImportFailed;
   }
 
-  ImportProgress progress(options.progress, err, std::get<OriginalSource::Totals>(totals).users);
+  const auto& expected = std::get<OriginalSource::Totals>(totals);
+  // No id the original handed out (to users deleted since, too) is ever handed out again.
+  if (auto reserved = (*importer)->reserve_user_ids(expected.last_user_id); !reserved) {
+    std::fprintf(err, "authkit-server import-original: cannot reserve the user ids: %s\n",
+                 startup_error_text(reserved.error()).c_str());
+    return kImportFailed;
+  }
+  ImportProgress progress(options.progress, err, expected.users);
   ImportReport total;
   std::int64_t refusals = 0;
   std::int64_t rows = 0;
+  std::int64_t sessions = 0;
+  std::int64_t tokens = 0;
   std::int64_t users = 0;
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -129,10 +140,24 @@ int run_import_original(const ImportOptions& options, const std::string& databas
     }
     rows += rows_of(batch);
     users += static_cast<std::int64_t>(batch.users.size());
+    sessions += static_cast<std::int64_t>(batch.sessions.size());
+    tokens += static_cast<std::int64_t>(batch.tokens.size());
     progress.batch_done(batch_number, users, rows, elapsed());
   }
   progress.finish();
   print_summary(out, total, refusals, rows, elapsed());
+  // Every row of the snapshot was read, or the import says so rather than leave one behind.
+  if (users != expected.users || sessions != expected.sessions || tokens != expected.tokens) {
+    std::fprintf(err,
+                 "authkit-server import-original: read %lld users, %lld sessions and %lld "
+                 "tokens of the %lld, %lld and %lld of the original's database: some rows are "
+                 "not where its schema puts them\n",
+                 static_cast<long long>(users), static_cast<long long>(sessions),
+                 static_cast<long long>(tokens), static_cast<long long>(expected.users),
+                 static_cast<long long>(expected.sessions),
+                 static_cast<long long>(expected.tokens));
+    return kImportFailed;
+  }
   return refusals > 0 ? kImportRefusedSome : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,22 +52,38 @@ directory is read first and never overrides a variable that is already set. `smo
 of a running server and reads no configuration.
 )";
 
+// A subcommand's options, or nothing when it is done: --help printed its usage (`exit_code` 0),
+// or a problem was printed with it (`exit_code` 2).
+template <class Options>
+std::optional<Options> options_or_done(const char* name, const char* usage,
+                                       std::variant<Options, std::string> parsed, int& exit_code) {
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "authkit-server %s: %s\n\n%s", name, problem->c_str(), usage);
+    exit_code = kExitConfig;
+    return std::nullopt;
+  }
+  auto& options = std::get<Options>(parsed);
+  if (options.help) {
+    std::fputs(usage, stdout);
+    exit_code = 0;
+    return std::nullopt;
+  }
+  return std::move(options);
+}
+
+std::span<char* const> subcommand_args(int argc, char** argv) {
+  return {argv + 2, static_cast<std::size_t>(argc - 2)};
+}
+
 // `authkit-server smoke ...`: a client of another server, so no .env, no configuration, and no
 // blocked signals (Ctrl-C must stop it).
 int smoke(int argc, char** argv) {
-  auto parsed = authkit::server::parse_smoke_options(
-      std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "authkit-server smoke: %s\n\n%s", problem->c_str(),
-                 authkit::server::kSmokeUsage);
-    return kExitConfig;
-  }
-  const auto& options = std::get<authkit::server::SmokeOptions>(parsed);
-  if (options.help) {
-    std::fputs(authkit::server::kSmokeUsage, stdout);
-    return 0;
-  }
-  return authkit::server::run_smoke_check(options, stdout, stderr);
+  int exit_code = 0;
+  const auto options =
+      options_or_done("smoke", authkit::server::kSmokeUsage,
+                      authkit::server::parse_smoke_options(subcommand_args(argc, argv)), exit_code);
+  if (!options) return exit_code;
+  return authkit::server::run_smoke_check(*options, stdout, stderr);
 }
 
 // A subcommand's failures are answers it prints; an exception (memory, a library's) ends it
@@ -82,21 +99,14 @@ int run_guarded(const char* name, int (*command)(int, char**), int argc, char** 
   return 1;
 }
 
-// `authkit-server import-original ...`: a batch job, so no blocked signals (Ctrl-C stops it
-// between two statements; a batch is one transaction, so nothing is half copied).
+// `authkit-server import-original ...`: a batch job, so no blocked signals: Ctrl-C ends it at
+// once, and as a batch is one transaction, nothing is half copied.
 int import_original(int argc, char** argv) {
-  auto parsed = authkit::server::parse_import_options(
-      std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "authkit-server import-original: %s\n\n%s", problem->c_str(),
-                 authkit::server::kImportUsage);
-    return kExitConfig;
-  }
-  const auto& options = std::get<authkit::server::ImportOptions>(parsed);
-  if (options.help) {
-    std::fputs(authkit::server::kImportUsage, stdout);
-    return 0;
-  }
+  int exit_code = 0;
+  const auto options = options_or_done(
+      "import-original", authkit::server::kImportUsage,
+      authkit::server::parse_import_options(subcommand_args(argc, argv)), exit_code);
+  if (!options) return exit_code;
   if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
     std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
     return kExitConfig;
@@ -107,7 +117,7 @@ int import_original(int argc, char** argv) {
     return kExitConfig;
   }
 #if defined(AUTHKIT_SERVER_IMPORT)
-  return authkit::server::run_import_original(options, config->library.database_url, stdout,
+  return authkit::server::run_import_original(*options, config->library.database_url, stdout,
                                               stderr);
 #else
   std::fputs(

@@ -2,6 +2,9 @@
 #include "named_options.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "text.hpp"
 
 namespace authkit::server {
 
@@ -22,8 +25,10 @@ std::variant<NamedOptions, std::string> parse_named_options(
       value = arg.substr(eq + 1);
       has_value = true;
     }
+    // Never the value: an argument may be a URL with a password, pasted where it does not go.
+    if (!name.starts_with("-")) return "unexpected argument " + std::to_string(i + 1);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return "unknown option \"" + std::string(arg) + "\"";
+      return "unknown option \"" + escaped(name) + "\"";
     }
     if (options.values.count(name) != 0) return std::string(name) + " is given twice";
     if (!has_value) {

@@ -18,7 +18,8 @@ struct NamedOptions {
 };
 
 // The options of `args`, or a message naming the first that is unknown, repeated or without
-// its value. --help (or -h) stops the parsing: nothing after it is looked at.
+// its value (by its name or position: a message never repeats a value). --help (or -h) stops
+// the parsing: nothing after it is looked at.
 std::variant<NamedOptions, std::string> parse_named_options(
     std::span<char* const> args, std::initializer_list<std::string_view> known);
 

@@ -2,6 +2,7 @@
 #include "original_source.hpp"
 
 #include <libpq-fe.h>
+#include <authkit/contract.hpp>
 
 #include <charconv>
 #include <optional>
@@ -9,33 +10,57 @@
 #include <utility>
 #include <vector>
 
+#include "text.hpp"
+
 namespace authkit::server {
 namespace {
 
 // A timestamp(3) without time zone holds UTC: its epoch is the instant's, in whole ms.
-#define AK_MS(column) "round(extract(epoch FROM " column ") * 1000)::bigint"
+#define AK_EPOCH_MS(column) "round(extract(epoch FROM " column ") * 1000)::bigint"
 
+// The counts, and the last id of the users' sequence: 0 when it handed out none, or when the
+// role may not read it (pg_sequences then shows NULL rather than failing).
 constexpr const char* kTotals =
     R"(SELECT (SELECT count(*) FROM "User"), (SELECT count(*) FROM "Session"),
-              (SELECT count(*) FROM "RefreshToken"))";
+              (SELECT count(*) FROM "RefreshToken"),
+              COALESCE((SELECT last_value FROM pg_sequences
+                        WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) =
+                              pg_get_serial_sequence('"User"', 'id')), 0))";
 
-constexpr const char* kUsers = R"(SELECT id, name, email, "passwordHash", )" AK_MS(
-    R"("createdAt")") ", " AK_MS(R"("updatedAt")") R"( FROM "User" WHERE id > $1
+constexpr const char* kUsers = R"(SELECT id, name, email, "passwordHash", )" AK_EPOCH_MS(
+    R"("createdAt")") ", " AK_EPOCH_MS(R"("updatedAt")") R"( FROM "User" WHERE id > $1::bigint
     ORDER BY id LIMIT $2)";
 
 // Sessions in creation order: the list's tie-break (insertion order) follows it.
-constexpr const char* kSessions = R"(SELECT id, "userId", status::text, )" AK_MS(
-    R"("createdAt")") ", " AK_MS(R"("updatedAt")") ", " AK_MS(R"("lastSeenAt")") R"(,
-    "userAgent", "ipAddress", )" AK_MS(R"("revokedAt")") R"(, "revokeReason", )" AK_MS(R"("compromisedAt")") R"( FROM "Session" WHERE "userId" BETWEEN $1 AND $2
+constexpr const char* kSessions = R"(SELECT id, "userId", status::text, )" AK_EPOCH_MS(
+    R"("createdAt")") ", " AK_EPOCH_MS(R"("updatedAt")") ", " AK_EPOCH_MS(R"("lastSeenAt")") R"(,
+    "userAgent", "ipAddress", )" AK_EPOCH_MS(R"("revokedAt")") R"(, "revokeReason", )" AK_EPOCH_MS(R"("compromisedAt")") R"( FROM "Session" WHERE "userId" BETWEEN $1 AND $2
     ORDER BY "createdAt", id)";
 
 constexpr const char* kTokens = R"(SELECT t.id, t."sessionId", t.jti, t."tokenHash",
-    t.status::text, )" AK_MS(R"(t."createdAt")") ", " AK_MS(R"(t."expiresAt")") ", " AK_MS(
-    R"(t."usedAt")") ", " AK_MS(R"(t."revokedAt")") R"(, t."parentTokenId",
+    t.status::text, )" AK_EPOCH_MS(R"(t."createdAt")") ", " AK_EPOCH_MS(
+    R"(t."expiresAt")") ", " AK_EPOCH_MS(R"(t."usedAt")") ", " AK_EPOCH_MS(R"(t."revokedAt")") R"(, t."parentTokenId",
     t."replacedByTokenId" FROM "RefreshToken" t JOIN "Session" s ON s.id = t."sessionId"
     WHERE s."userId" BETWEEN $1 AND $2 ORDER BY t."createdAt", t.id)";
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// Whether `url` has one @ at most, and none past its authority. libpq splits a password with
+// an unencoded / or @ elsewhere (the rest becomes a port, a host or a database name) and then
+// quotes the piece in its message.
+bool plain_authority(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return true;  // not a URL: libpq's key=value form
+  const auto rest = url.substr(scheme_end + 3);
+  const auto authority_end = rest.find_first_of("/?#");
+  const auto authority = rest.substr(0, authority_end);
+  const auto at = authority.find('@');
+  if (at != std::string_view::npos && authority.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  return authority_end == std::string_view::npos ||
+         rest.find('@', authority_end) == std::string_view::npos;
+}
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -87,7 +112,9 @@ User user_from(Row& row) {
   User u;
   u.id = row.integer();
   u.name = row.text();
-  u.email = row.text();
+  // As the original stores it: normalised. A row written by hand otherwise could never log in
+  // (docs/compatibility.md#import-emails).
+  u.email = normalize_email(row.text());
   u.password_hash = row.text();
   u.created_at = row.time();
   u.updated_at = row.time();
@@ -150,13 +177,16 @@ struct OriginalSource::Connection {
                      &PQclear);
     const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      return "cannot read " + std::string(what) +
-             " from the original's database: " + trimmed(PQerrorMessage(conn));
+      return "cannot read " + std::string(what) + " from the original's database: " + error_text();
     }
     return result;
   }
 
+  // libpq's last message, printable, without the URL or its password.
+  std::string error_text() const { return escaped(redact(trimmed(PQerrorMessage(conn)), secrets)); }
+
   PGconn* conn;
+  std::vector<std::string> secrets;  // the URL and its password
 };
 
 OriginalSource::OriginalSource(std::unique_ptr<Connection> connection)
@@ -166,23 +196,46 @@ OriginalSource::~OriginalSource() = default;
 
 std::variant<std::unique_ptr<OriginalSource>, std::string> OriginalSource::open(
     const std::string& url) {
-  const char* keys[] = {"dbname", "connect_timeout", "fallback_application_name", nullptr};
-  const char* values[] = {url.c_str(), "10", "authkit-import-original", nullptr};
+  // libpq's messages about a URL it cannot read quote the part it stumbled on, the password
+  // included: parse it first, and then say only what to do.
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
+  PQfreemem(parse_error);
+  if (options == nullptr || !plain_authority(url)) {
+    PQconninfoFree(options);
+    return std::string(
+        "--from is not a PostgreSQL URL libpq can read: percent-encode any of @ / % : ? # in "
+        "the user name and password (%40 %2F %25 %3A %3F %23), or keep the password in "
+        "~/.pgpass");
+  }
+  std::vector<std::string> secrets{url};
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && std::string_view(o->keyword) == "password") secrets.push_back(o->val);
+  }
+  PQconninfoFree(options);
+
+  // UTF-8 whatever the database or PGCLIENTENCODING says (the store takes nothing else), and
+  // neither time limit: a long read, and the snapshot idle while each batch is written.
+  const char* keys[] = {"dbname",          "connect_timeout", "fallback_application_name",
+                        "client_encoding", "options",         nullptr};
+  const char* values[] = {url.c_str(),
+                          "10",
+                          "authkit-import-original",
+                          "UTF8",
+                          "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0",
+                          nullptr};
   auto connection = std::make_unique<Connection>(PQconnectdbParams(keys, values, 1));
   if (connection->conn == nullptr) return std::string("cannot connect: out of memory");
-  // libpq's messages name the host and the user, never the password.
+  connection->secrets = std::move(secrets);
   if (PQstatus(connection->conn) != CONNECTION_OK) {
-    return "cannot connect to the original's database: " +
-           trimmed(PQerrorMessage(connection->conn));
+    return "cannot connect to the original's database: " + connection->error_text();
   }
   PQsetNoticeProcessor(
       connection->conn, [](void*, const char*) {}, nullptr);
-  // No time limit on the reads of a long import, and one snapshot for all of them.
-  for (const char* setup :
-       {"SET statement_timeout = 0", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}) {
-    auto done = connection->query(setup, {}, "a snapshot");
-    if (auto* problem = std::get_if<std::string>(&done)) return std::move(*problem);
-  }
+  // One snapshot for every read.
+  auto begun =
+      connection->query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, "a snapshot");
+  if (auto* problem = std::get_if<std::string>(&begun)) return std::move(*problem);
   return std::unique_ptr<OriginalSource>(new OriginalSource(std::move(connection)));
 }
 
@@ -190,7 +243,7 @@ std::variant<OriginalSource::Totals, std::string> OriginalSource::totals() {
   auto result = connection_->query(kTotals, {}, "the row counts");
   if (auto* problem = std::get_if<std::string>(&result)) return std::move(*problem);
   Row row(std::get<ResultPtr>(result).get(), 0);
-  Totals totals{row.integer(), row.integer(), row.integer()};
+  Totals totals{row.integer(), row.integer(), row.integer(), row.integer()};
   if (row.bad()) return std::string("the original's row counts are not numbers");
   return totals;
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <variant>
@@ -19,6 +20,7 @@ class OriginalSource {
     std::int64_t users = 0;
     std::int64_t sessions = 0;
     std::int64_t tokens = 0;
+    std::int64_t last_user_id = 0;  // 0: none handed out yet
   };
 
   // Connects to the PostgreSQL database `url` names and starts one read-only snapshot, so that
@@ -29,7 +31,8 @@ class OriginalSource {
   OriginalSource(const OriginalSource&) = delete;
   OriginalSource& operator=(const OriginalSource&) = delete;
 
-  // How many rows of each kind the snapshot holds.
+  // How many rows of each kind the snapshot holds, and the last user id the original's
+  // sequence handed out (deleted users included).
   std::variant<Totals, std::string> totals();
 
   // The next `users` users in id order with all their sessions and tokens; an empty batch at
@@ -40,7 +43,8 @@ class OriginalSource {
   struct Connection;
   explicit OriginalSource(std::unique_ptr<Connection> connection);
   std::unique_ptr<Connection> connection_;
-  std::int64_t last_user_id_ = 0;  // ids are SERIAL: every one is above 0
+  // Below every id: SERIAL hands out ids from 1, but a row may have been written by hand.
+  std::int64_t last_user_id_ = std::numeric_limits<std::int64_t>::min();
 };
 
 }  // namespace authkit::server

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "smoke_http.hpp"
+#include "text.hpp"
 
 namespace authkit::server {
 namespace {
@@ -346,18 +347,6 @@ int SmokeRun::run() {
 }
 
 }  // namespace
-
-std::string redact(std::string text, const std::vector<std::string>& secrets) {
-  static constexpr std::string_view kMark = "[redacted]";
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    for (auto at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kMark.size())) {
-      text.replace(at, secret.size(), kMark);
-    }
-  }
-  return text;
-}
 
 int run_smoke_check(const SmokeOptions& options, std::FILE* out, std::FILE* err) {
   SmokeRun run(options, out, err);

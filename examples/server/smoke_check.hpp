@@ -17,8 +17,4 @@ inline constexpr int kSmokeExitFailed = 1;
 // when every step answered as expected, kSmokeExitFailed otherwise.
 int run_smoke_check(const SmokeOptions& options, std::FILE* out, std::FILE* err);
 
-// `text` with every occurrence of each of `secrets` (the account's password, the tokens it was
-// given) replaced by "[redacted]": whatever a deployment echoes back is printed through it.
-std::string redact(std::string text, const std::vector<std::string>& secrets);
-
 }  // namespace authkit::server

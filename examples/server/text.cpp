@@ -1,4 +1,4 @@
-// Small ASCII text helpers for header values: trimming spaces and tabs, lower-casing.
+// Small ASCII text helpers (text.hpp).
 #include "text.hpp"
 
 #include <algorithm>
@@ -28,6 +28,35 @@ std::string lower(std::string_view text) {
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return std::ranges::equal(a, b, {}, lower_char, lower_char);
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view kMark = "[redacted]";
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kMark.size())) {
+      text.replace(at, secret.size(), kMark);
+    }
+  }
+  return text;
+}
+
+std::string escaped(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
 }
 
 }  // namespace authkit::server

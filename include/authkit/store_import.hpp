@@ -17,8 +17,10 @@ namespace authkit {
 inline namespace v1 {
 
 /// Rows to copy together. A session's user and a token's session are in the same batch or
-/// already in the store (else the row is refused); a token's parent or replacement that is
-/// neither is stored as no link (the original keeps links to tokens it may have deleted).
+/// already in the store (else the row is refused). A token's parent or replacement is kept
+/// when it is a token of the same session in the batch or the store, else stored as no link
+/// (the original keeps links to tokens it may have deleted): give each session's tokens in one
+/// batch, so that no link depends on which batch its target came in.
 struct ImportBatch {
   std::vector<User> users;           ///< With their ids and password hashes as they are.
   std::vector<Session> sessions;     ///< With their ids, statuses and times.
@@ -69,6 +71,11 @@ class AUTHKIT_API StoreImporter {
   /// writer taking an id or e-mail between the checks and the insert) nothing of it is stored,
   /// and importing it again is safe.
   virtual Result<ImportReport> import_batch(const ImportBatch& batch) = 0;
+  /// Makes the ids the store generates from now on (registrations) larger than `last` and than
+  /// every stored id, never smaller than they already were: give it the largest id the source
+  /// ever handed out, so that no id of a user deleted there, or refused here, is given again.
+  /// import_batch() already moves past the ids it copies.
+  virtual Result<void> reserve_user_ids(UserId last) = 0;
 };
 
 }  // namespace v1

@@ -169,6 +169,22 @@ IMPORT_TEST("import: users registered afterwards get ids past the imported ones"
   CHECK(later.id > 1000);
 }
 
+IMPORT_TEST("import: reserved user ids are never handed out, and reserving never goes back") {
+  TestType backend;
+  auto store = backend.open();
+  auto importer = AK_OK(authkit::open_store_importer(backend.url()));
+  require_ok(importer->reserve_user_ids(5000), "reserve 5000");  // before any user at all
+  const auto first = make_user(*store, "first@test.dev");
+  CHECK(first.id > 5000);
+  require_ok(importer->reserve_user_ids(10), "reserve 10");  // below what was handed out
+  const auto second = make_user(*store, "second@test.dev");
+  CHECK(second.id > first.id);
+  ImportBatch batch;
+  batch.users.push_back(imported_user(7, "low@test.dev"));  // an old id, below them all
+  CHECK(AK_OK(importer->import_batch(batch)).users.copied == 1);
+  CHECK(make_user(*store, "third@test.dev").id > second.id);
+}
+
 IMPORT_TEST("import: a link to a token of no session or of another session is dropped") {
   TestType backend;
   auto store = backend.open();
@@ -198,6 +214,25 @@ IMPORT_TEST("import: a link to a token of no session or of another session is dr
   CHECK(import_or_fail(backend, other).tokens.copied == 1);
   CHECK_FALSE(AK_OK(store->find_refresh_token("jti-t-crossing"))->parent_token_id.has_value());
   CHECK(import_or_fail(backend, other).tokens.skipped == 1);
+
+  // A link whose target came in a later batch: stored without it, and later compared as stored
+  // (skipped), never refused nor overwritten.
+  ImportBatch early;
+  auto waiting = imported_token("t-early", "s-7");
+  waiting.replaced_by_token_id = "t-late";
+  early.tokens.push_back(waiting);
+  ImportBatch late;
+  auto arriving = imported_token("t-late", "s-7");
+  arriving.parent_token_id = "t-early";
+  late.tokens.push_back(arriving);
+  CHECK(import_or_fail(backend, early).tokens.copied == 1);
+  CHECK(import_or_fail(backend, late).tokens.copied == 1);
+  const auto again = import_or_fail(backend, early);
+  CHECK(again.tokens.skipped == 1);
+  CHECK(again.refusals.empty());
+  CHECK_FALSE(AK_OK(store->find_refresh_token("jti-t-early"))->replaced_by_token_id.has_value());
+  CHECK(AK_OK(store->find_refresh_token("jti-t-late"))->parent_token_id ==
+        std::optional<std::string>("t-early"));
 }
 
 IMPORT_TEST("import: conflicts with the store are refused with their reason and dependants") {
@@ -264,7 +299,7 @@ IMPORT_TEST("import: rows the store cannot hold are refused and the rest is copi
   bad_name.name = std::string("caf\xC3", 4);  // a UTF-8 sequence cut short
   auto nul_email = imported_user(61, std::string("nul\0@test.dev", 13));
   batch.users = {bad_name, nul_email, imported_user(62, "fine@test.dev"),
-                 imported_user(62, "twice@test.dev")};
+                 imported_user(62, "twice@test.dev"), imported_user(63, "fine@test.dev")};
   auto odd_reason = imported_session("s-odd", 62);
   odd_reason.revoke_reason = "ADMIN_SAID_SO";
   batch.sessions = {odd_reason, imported_session("s-nobody", 999), imported_session("s-62", 62)};
@@ -280,8 +315,9 @@ IMPORT_TEST("import: rows the store cannot hold are refused and the rest is copi
   const auto report = import_or_fail(backend, batch);
   CHECK_FALSE(refusal(report, ImportedKind::kUser, "60").empty());
   CHECK_FALSE(refusal(report, ImportedKind::kUser, "61").empty());
-  CHECK(refusal(report, ImportedKind::kUser, "62") ==
-        "the import holds this id or its email twice");
+  CHECK(refusal(report, ImportedKind::kUser, "62") == "the import holds this id twice");
+  CHECK(refusal(report, ImportedKind::kUser, "63") ==
+        "its email is another user's of the import too");
   CHECK(refusal(report, ImportedKind::kSession, "s-odd") ==
         "its revoke reason is not one libauthkit knows");
   CHECK(refusal(report, ImportedKind::kSession, "s-nobody") ==

@@ -512,6 +512,37 @@ def test_rows_libauthkit_cannot_hold_are_refused(target_kind, targets):
         od.drop_database(PG_URL, name)
 
 
+@pytest.mark.parametrize("target_kind", ["sqlite", "postgres"])
+def test_hostile_ids_emails_and_forged_lines(target_kind, targets):
+    """Users outside SERIAL's range, an e-mail not normalised, and a refused token whose id would
+    forge a summary line and colour a terminal if printed as it is."""
+    name, source_url = od.create_database(PG_URL, "import_hostile")
+    try:
+        with open(od.SCHEMA_SQL, encoding="utf-8") as f:
+            od.psql(source_url, f.read() + f"""
+INSERT INTO "User" (id, name, email, "passwordHash") VALUES
+  (0, 'Zero', 'zero@example.com', '{od.BCRYPT_HASH}'),
+  (-5, 'Negative', '  Mixed.Case@Example.COM ', '{od.BCRYPT_HASH}');
+INSERT INTO "Session" (id, "userId") VALUES ('5e55-0', 0);
+INSERT INTO "RefreshToken" (id, "expiresAt", jti, "tokenHash", "sessionId") VALUES
+  (E'evil\x1b[31m\nrefused user 1: FORGED', now(), 'jti-evil', '{"X" * 64}', '5e55-0');
+""")
+        url = targets.new(target_kind)
+        done = run_import(url, "--from", source_url)
+        assert done.returncode == 3, (done.stdout, done.stderr)
+        s = summary(done)
+        assert s["users"] == (2, 0, 0)
+        assert s["sessions"] == (1, 0, 0)
+        assert s["tokens"] == (0, 0, 1)
+        assert "\x1b" not in done.stdout
+        assert not any(line.startswith("refused user 1") for line in done.stdout.splitlines())
+        assert "evil\\x1b[31m\\x0arefused user 1: FORGED" in done.stdout
+        users = {row[0]: row[2] for row in target_rows(url)["users"]}
+        assert users == {0: "zero@example.com", -5: "mixed.case@example.com"}
+    finally:
+        od.drop_database(PG_URL, name)
+
+
 # --- the imported target in service -------------------------------------------------------------
 
 def test_known_answer_tokens_on_the_imported_target(kind, source, targets):
@@ -596,6 +627,22 @@ def test_usage_errors_exit_2(args, source, targets):
     assert not DONE_LINE.search(done.stdout)
     # Nothing was done: not even the target created and migrated.
     assert not os.path.exists(url[len("sqlite://"):])
+
+
+@pytest.mark.parametrize("password", ["S3cret%Three", "S3cret/Four", "S3cret@Five@x", "S3cret:Six"],
+                         ids=["percent", "slash", "at", "colon"])
+def test_a_source_url_libpq_cannot_read_is_refused_without_its_password(password, targets):
+    # Passwords with characters a URL must percent-encode: libpq's own messages quote them.
+    url = targets.new("sqlite")
+    source_url = f"postgresql://importer:{password}@127.0.0.1:{free_port()}/orig"
+    for args in (["--from", source_url], [source_url], [f"--form={source_url}"]):
+        done = run_import(url, *args, timeout=120)
+        assert done.returncode in (1, 2), (args, done.stdout, done.stderr)
+        assert done.stderr.strip()
+        output = done.stdout + done.stderr
+        for part in [password] + password.replace("@", "/").replace("%", "/").split("/"):
+            assert len(part) < 6 or part not in output, (args, output)
+        assert "importer:" not in output
 
 
 def test_an_unreachable_source_exits_1_without_its_password(targets):

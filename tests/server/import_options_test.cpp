@@ -83,6 +83,9 @@ TEST_CASE("import-original: bad options are refused without echoing the URL", "[
         "--from is given twice");
   CHECK(refused({"--from"}) == "--from needs a value");
   CHECK(refused({"--to", "x"}) == "unknown option \"--to\"");
+  // A URL pasted where it does not go is never repeated: it may hold a password.
+  CHECK(refused({"--form=postgresql://u:S3cret@db/a"}) == "unknown option \"--form\"");
+  CHECK(refused({"postgresql://u:S3cret@db/a"}) == "unexpected argument 1");
 }
 
 TEST_CASE("import-original: progress is a line a batch when asked, nothing off a terminal",

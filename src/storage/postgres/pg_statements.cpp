@@ -172,7 +172,7 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
       " FROM (SELECT (r.out_session).*) AS x WHERE x.id IS NOT NULL) AS s ON true";
   at(Stmt::kRevokeAllInOneTrip) = "SELECT authkit_revoke_all_sessions($1, $2, $3)";
   // The import: nothing to set up (the server's shared_buffers is the cache).
-  at(Stmt::kImportBegin) = "SELECT 1";
+  at(Stmt::kImportSetUp) = "SELECT 1";
   // = ANY(ARRAY(...)) lets each list use its index (a bitmap OR across them).
   at(Stmt::kImportFindUsers) =
       "SELECT " AK_USER_COLS " FROM users WHERE id = ANY(ARRAY(" AK_JSON_LIST("$1") "::bigint)) "
@@ -195,11 +195,14 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   at(Stmt::kImportTokens) =
       "INSERT INTO refresh_tokens (" AK_IMPORT_TOKEN_COLS ") SELECT " AK_IMPORT_TOKEN_VALUES
       " FROM jsonb_to_recordset($1::jsonb) AS r(" AK_IMPORT_TOKEN_TYPES ")";
-  // Never backwards: past the largest id, and past any id the sequence already handed out.
-  at(Stmt::kImportAdvanceUserIds) =
-      "SELECT setval(s.seq, GREATEST(m.max_id, COALESCE(pg_sequence_last_value(s.seq), 0))) "
+  // Never backwards: past $1, the largest id, and any id the sequence already handed out.
+  at(Stmt::kImportUserIdsRow) = "SELECT 1";
+  at(Stmt::kImportReserveUserIds) =
+      "SELECT setval(s.seq, GREATEST($1::bigint, m.max_id, "
+      "COALESCE(pg_sequence_last_value(s.seq), 0))) "
       "FROM (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) AS s, "
-      "(SELECT max(id) AS max_id FROM users) AS m WHERE m.max_id IS NOT NULL";
+      "(SELECT COALESCE(max(id), 0) AS max_id FROM users) AS m "
+      "WHERE GREATEST($1::bigint, m.max_id) > 0";
   return s;
 }();
 

@@ -2,7 +2,7 @@
 // (one lookup per kind of row), then what is new is inserted (one statement per kind of row).
 #include "storage/sql/sql_importer.hpp"
 
-#include <array>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -257,6 +257,15 @@ Result<std::map<decltype(Row::id), Row>> by_id(Result<SqlResult> found,
   return out;
 }
 
+// Ids the store generates from now on are above `last` and above every stored id.
+Result<void> advance_user_ids(SqlSession& db, UserId last) {
+  auto row = db.exec(Stmt::kImportUserIdsRow, {});
+  if (!row) return row.error();
+  auto reserved = db.exec(Stmt::kImportReserveUserIds, {param(std::int64_t{last})});
+  if (!reserved) return reserved.error();
+  return {};
+}
+
 // One batch inside its transaction: which rows are new, which are already there, which are
 // refused; then the inserts.
 class BatchImport {
@@ -265,7 +274,7 @@ class BatchImport {
       : db_(session), batch_(batch), report_(report) {}
 
   Result<void> run() {
-    auto begun = db_.exec(Stmt::kImportBegin, {});
+    auto begun = db_.exec(Stmt::kImportSetUp, {});
     if (!begun) return begun.error();
     AUTHKIT_RETURN_IF_ERROR(plan_users());
     AUTHKIT_RETURN_IF_ERROR(plan_sessions());
@@ -307,8 +316,11 @@ class BatchImport {
       if (auto why = unstorable(u); !why.empty()) {
         refuse(ImportedKind::kUser, id, why);
         users_refused_.insert(u.id);
-      } else if (!seen.insert(u.id).second || !seen_emails.insert(u.email).second) {
-        refuse(ImportedKind::kUser, id, "the import holds this id or its email twice");
+      } else if (!seen.insert(u.id).second) {
+        refuse(ImportedKind::kUser, id, "the import holds this id twice");  // the first counts
+      } else if (!seen_emails.insert(u.email).second) {
+        refuse(ImportedKind::kUser, id, "its email is another user's of the import too");
+        users_refused_.insert(u.id);
       } else if (auto it = stored->find(u.id); it != stored->end()) {
         if (const auto column = difference(it->second, u); column.empty()) {
           report_.users.skipped += 1;
@@ -349,16 +361,17 @@ class BatchImport {
         sessions_refused_.insert(s.id);
       } else if (!seen.insert(s.id).second) {
         refuse(ImportedKind::kSession, s.id, "the import holds this id twice");
-      } else if (users_refused_.count(s.user_id) != 0) {
-        refuse(ImportedKind::kSession, s.id, "its user " + user + " was refused");
-        sessions_refused_.insert(s.id);
       } else if (auto it = stored->find(s.id); it != stored->end()) {
+        // Already there as it is: skipped, whatever became of its user's row.
         if (const auto column = difference(it->second, s); column.empty()) {
           report_.sessions.skipped += 1;
         } else {
           refuse(ImportedKind::kSession, s.id, differs(column));
           sessions_refused_.insert(s.id);
         }
+      } else if (users_refused_.count(s.user_id) != 0) {
+        refuse(ImportedKind::kSession, s.id, "its user " + user + " was refused");
+        sessions_refused_.insert(s.id);
       } else if (users_present_.count(s.user_id) == 0) {
         refuse(ImportedKind::kSession, s.id,
                "its user " + user + " is in neither the import nor the store");
@@ -378,8 +391,11 @@ class BatchImport {
     std::set<std::string> ids;
     std::set<std::string> jtis;
     std::set<std::string> hashes;
+    std::vector<std::string> unstorable_why;
+    unstorable_why.reserve(batch_.tokens.size());
     for (const RefreshToken& t : batch_.tokens) {
-      if (!unstorable(t).empty()) continue;  // refused unseen
+      unstorable_why.push_back(unstorable(t));
+      if (!unstorable_why.back().empty()) continue;  // refused unseen
       ids.insert(t.id);
       if (t.parent_token_id) ids.insert(*t.parent_token_id);
       if (t.replaced_by_token_id) ids.insert(*t.replaced_by_token_id);
@@ -406,19 +422,20 @@ class BatchImport {
     std::set<std::string> seen;
     std::set<std::string> seen_jti;
     std::set<std::string> seen_hash;
-    for (const RefreshToken& t : batch_.tokens) {
-      if (auto why = unstorable(t); !why.empty()) {
-        refuse(ImportedKind::kToken, t.id, why);
+    for (std::size_t i = 0; i < batch_.tokens.size(); ++i) {
+      const RefreshToken& t = batch_.tokens[i];
+      if (!unstorable_why[i].empty()) {
+        refuse(ImportedKind::kToken, t.id, unstorable_why[i]);
       } else if (!seen.insert(t.id).second || !seen_jti.insert(t.jti).second ||
                  !seen_hash.insert(t.token_hash).second) {
         refuse(ImportedKind::kToken, t.id, "the import holds this id, its jti or its hash twice");
+      } else if (stored->count(t.id) != 0) {
+        candidates.push_back(&t);  // compared below: skipped if equal, whatever its session
       } else if (sessions_refused_.count(t.session_id) != 0) {
         refuse(ImportedKind::kToken, t.id, "its session " + t.session_id + " was refused");
       } else if (sessions_present_.count(t.session_id) == 0) {
         refuse(ImportedKind::kToken, t.id,
                "its session " + t.session_id + " is in neither the import nor the store");
-      } else if (stored->count(t.id) != 0) {
-        candidates.push_back(&t);
       } else if (auto holder = stored_jti.find(t.jti); holder != stored_jti.end()) {
         refuse(ImportedKind::kToken, t.id, "its jti already belongs to token " + holder->second);
       } else if (auto owner = stored_hash.find(t.token_hash); owner != stored_hash.end()) {
@@ -430,8 +447,9 @@ class BatchImport {
     }
 
     // The original has no foreign key on its links: one may name a token long deleted. A chain
-    // never leaves its session, so a link is kept only to a token of the same session: whether
-    // it is kept then does not depend on which batch the other token came in.
+    // never leaves its session, so a link is kept only to a token of the same session that is
+    // or will be in the store. A token stored without a link its target came too late for
+    // (a later batch) is left so: compared as stored, never overwritten.
     const auto keep_link = [&](std::optional<std::string>& link, const std::string& session) {
       if (!link) return;
       const auto target = link_targets.find(*link);
@@ -441,7 +459,12 @@ class BatchImport {
       RefreshToken t = *candidate;
       keep_link(t.parent_token_id, t.session_id);
       keep_link(t.replaced_by_token_id, t.session_id);
-      if (auto it = stored->find(t.id); it == stored->end()) {
+      const auto it = stored->find(t.id);
+      if (it != stored->end()) {
+        if (!it->second.parent_token_id) t.parent_token_id.reset();
+        if (!it->second.replaced_by_token_id) t.replaced_by_token_id.reset();
+      }
+      if (it == stored->end()) {
         new_tokens_.push_back(std::move(t));
       } else if (const auto column = difference(it->second, t); column.empty()) {
         report_.tokens.skipped += 1;
@@ -456,8 +479,9 @@ class BatchImport {
     AUTHKIT_RETURN_IF_ERROR(
         insert_rows(Stmt::kImportUsers, new_users_, users_json(new_users_), report_.users));
     if (!new_users_.empty()) {
-      auto advanced = db_.exec(Stmt::kImportAdvanceUserIds, {});
-      if (!advanced) return advanced.error();
+      UserId largest = 0;
+      for (const User* u : new_users_) largest = std::max(largest, u->id);
+      AUTHKIT_RETURN_IF_ERROR(advance_user_ids(db_, largest));
     }
     AUTHKIT_RETURN_IF_ERROR(insert_rows(Stmt::kImportSessions, new_sessions_,
                                         sessions_json(new_sessions_), report_.sessions));
@@ -489,6 +513,16 @@ class BatchImport {
 }  // namespace
 
 SqlImporter::SqlImporter(std::unique_ptr<SqlDriver> driver) : driver_(std::move(driver)) {}
+
+Result<void> SqlImporter::reserve_user_ids(UserId last) {
+  return catch_all(
+      [&]() -> Result<void> {
+        return driver_->run(TxKind::kWrite, [&](SqlSession& session) -> Result<void> {
+          return advance_user_ids(session, last);
+        });
+      },
+      "storage: import: ");
+}
 
 Result<ImportReport> SqlImporter::import_batch(const ImportBatch& batch) {
   return catch_all(

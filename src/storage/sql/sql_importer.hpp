@@ -15,6 +15,7 @@ class SqlImporter final : public StoreImporter {
  public:
   explicit SqlImporter(std::unique_ptr<SqlDriver> driver);
   Result<ImportReport> import_batch(const ImportBatch& batch) override;
+  Result<void> reserve_user_ids(UserId last) override;
 
  private:
   std::unique_ptr<SqlDriver> driver_;

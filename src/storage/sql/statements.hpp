@@ -62,14 +62,15 @@ enum class Stmt : std::size_t {
   // The import of rows kept from elsewhere (sql_importer.cpp), a batch a statement. Lists come
   // as JSON arrays of ids or values; rows as JSON arrays of objects whose members are named as
   // the columns, times in ms.
-  kImportBegin,         // first in each batch: what a bulk copy wants of the connection
+  kImportSetUp,         // first in each batch: what a bulk copy wants of the connection
   kImportFindUsers,     // $1 [id] $2 [email] → kUserColumns of users holding either
   kImportFindSessions,  // $1 [id] → kSessionColumns
   kImportFindTokens,    // $1 [id] $2 [jti] $3 [token_hash] → kTokenColumns of tokens holding any
   kImportUsers,         // $1 [user] with their ids
   kImportSessions,      // $1 [session] with their ids (every column but seq)
   kImportTokens,        // $1 [token] with their ids; links to tokens in the array or the table
-  kImportAdvanceUserIds,  // the user id sequence past the largest id (no-op where automatic)
+  kImportUserIdsRow,    // where the sequence is a row (SQLite), that row, made if missing
+  kImportReserveUserIds,  // $1 id: ids generated later are above it and above every stored id
   kCount,                 // keep last
 };
 

@@ -91,9 +91,9 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   // (SqlDriver::one_trip_writes).
   // The import. A page cache of 64 MiB rather than 2: the unique indexes on random UUIDs and
   // hashes are written all over, and every page missing from the cache is a read (the import's
-  // own connection only; docs/benchmarks/import.md). `->>` gives a JSON member as the SQL value
-  // it holds (NULL for null).
-  at(Stmt::kImportBegin) = "PRAGMA cache_size = -65536";
+  // own connection only; docs/benchmarks/import.md). json_extract gives a JSON member as the
+  // SQL value it holds (NULL for null).
+  at(Stmt::kImportSetUp) = "PRAGMA cache_size = -65536";
   at(Stmt::kImportFindUsers) = "SELECT " AK_USER_COLS
                                " FROM users WHERE id IN (SELECT value FROM json_each(?1)) "
                                "OR email IN (SELECT value FROM json_each(?2))";
@@ -109,28 +109,39 @@ constexpr std::array<std::string_view, kStatementCount> kStatements = [] {
   at(Stmt::kImportUsers) =
       "INSERT INTO users (" AK_USER_COLS
       ") SELECT "
-      "value ->> 'id', value ->> 'name', value ->> 'email', value ->> 'password_hash', "
-      "value ->> 'created_at', value ->> 'updated_at'"
+      "json_extract(value, '$.id'), json_extract(value, '$.name'), "
+      "json_extract(value, '$.email'), json_extract(value, '$.password_hash'), "
+      "json_extract(value, '$.created_at'), json_extract(value, '$.updated_at')"
       " FROM json_each(?1) ORDER BY key";
   at(Stmt::kImportSessions) =
       "INSERT INTO sessions (" AK_SESSION_COLS
       ") SELECT "
-      "value ->> 'id', value ->> 'user_id', value ->> 'status', value ->> 'created_at', "
-      "value ->> 'updated_at', value ->> 'created_user_agent', "
-      "value ->> 'created_ip_address', value ->> 'last_seen_at', value ->> 'user_agent', "
-      "value ->> 'ip_address', value ->> 'expires_at', value ->> 'revoked_at', "
-      "value ->> 'revoke_reason', value ->> 'compromised_at'"
+      "json_extract(value, '$.id'), json_extract(value, '$.user_id'), "
+      "json_extract(value, '$.status'), json_extract(value, '$.created_at'), "
+      "json_extract(value, '$.updated_at'), json_extract(value, '$.created_user_agent'), "
+      "json_extract(value, '$.created_ip_address'), json_extract(value, '$.last_seen_at'), "
+      "json_extract(value, '$.user_agent'), json_extract(value, '$.ip_address'), "
+      "json_extract(value, '$.expires_at'), json_extract(value, '$.revoked_at'), "
+      "json_extract(value, '$.revoke_reason'), json_extract(value, '$.compromised_at')"
       " FROM json_each(?1) ORDER BY key";
   at(Stmt::kImportTokens) =
       "INSERT INTO refresh_tokens (" AK_TOKEN_COLS
       ") SELECT "
-      "value ->> 'id', value ->> 'session_id', value ->> 'jti', value ->> 'token_hash', "
-      "value ->> 'status', value ->> 'created_at', value ->> 'expires_at', "
-      "value ->> 'used_at', value ->> 'revoked_at', value ->> 'parent_token_id', "
-      "value ->> 'replaced_by_token_id'"
+      "json_extract(value, '$.id'), json_extract(value, '$.session_id'), "
+      "json_extract(value, '$.jti'), json_extract(value, '$.token_hash'), "
+      "json_extract(value, '$.status'), json_extract(value, '$.created_at'), "
+      "json_extract(value, '$.expires_at'), json_extract(value, '$.used_at'), "
+      "json_extract(value, '$.revoked_at'), json_extract(value, '$.parent_token_id'), "
+      "json_extract(value, '$.replaced_by_token_id')"
       " FROM json_each(?1) ORDER BY key";
-  // AUTOINCREMENT already keeps its counter past every id inserted, explicit ones included.
-  at(Stmt::kImportAdvanceUserIds) = "SELECT 1";
+  // AUTOINCREMENT keeps its counter, past every id inserted, in sqlite_sequence: a row made at
+  // the first insert, which a reservation may come before.
+  at(Stmt::kImportUserIdsRow) =
+      "INSERT INTO sqlite_sequence (name, seq) SELECT 'users', 0 "
+      "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users')";
+  at(Stmt::kImportReserveUserIds) =
+      "UPDATE sqlite_sequence SET seq = max(seq, ?1, (SELECT COALESCE(max(id), 0) FROM users)) "
+      "WHERE name = 'users'";
   return s;
 }();
 
