@@ -210,7 +210,8 @@ std::variant<std::unique_ptr<OriginalSource>, std::string> OriginalSource::open(
   }
   std::vector<std::string> secrets{url};
   for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val != nullptr && std::string_view(o->keyword) == "password") secrets.push_back(o->val);
+    if (o->val != nullptr && std::string_view(o->keyword) == "password")
+      secrets.emplace_back(o->val);
   }
   PQconninfoFree(options);
 
