@@ -104,25 +104,36 @@ class Server:
     # How long a server may take to answer /health after it was started.
     start_timeout = 15
 
+    # Ports free_port() picks that another process takes before the server binds them (suites
+    # run in parallel): the server is started again on another, at most this many times.
+    port_attempts = 3
+
     def __init__(self, env=None, cwd=None, **overrides):
-        self.port = free_port()
         self.tmp = tempfile.TemporaryDirectory()
         self.cwd = cwd or self.tmp.name
         env = dict(env) if env is not None else base_env(**overrides)
-        env.setdefault("PORT", str(self.port))
-        self.port = int(env["PORT"])
-        self.url = f"http://127.0.0.1:{self.port}"
+        port_chosen_here = "PORT" not in env
         self.log_path = os.path.join(self.tmp.name, "stdout.log")
         self.err_path = os.path.join(self.tmp.name, "stderr.log")
-        with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
-            self.proc = subprocess.Popen([SERVER_BIN], env=env, cwd=self.cwd, stdout=out,
-                                         stderr=err)
-        try:
-            self._wait_started()
-        except BaseException:
-            self.proc.kill()  # a server that never answered is not left running
-            self.proc.wait()
-            raise
+        for attempt in range(1, self.port_attempts + 1):
+            if port_chosen_here:
+                env["PORT"] = str(free_port())
+            self.port = int(env["PORT"])
+            self.url = f"http://127.0.0.1:{self.port}"
+            with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
+                self.proc = subprocess.Popen([SERVER_BIN], env=env, cwd=self.cwd, stdout=out,
+                                             stderr=err)
+            try:
+                self._wait_started()
+                return
+            except RuntimeError as exited:
+                taken = "cannot listen on port" in str(exited)
+                if not (port_chosen_here and taken and attempt < self.port_attempts):
+                    raise
+            except BaseException:
+                self.proc.kill()  # a server that never answered is not left running
+                self.proc.wait()
+                raise
 
     def _wait_started(self):
         deadline = time.time() + self.start_timeout
