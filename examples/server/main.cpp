@@ -52,6 +52,22 @@ directory is read first and never overrides a variable that is already set. `smo
 of a running server and reads no configuration.
 )";
 
+// The configuration: a .env in the working directory first (never overriding a variable that
+// is set), then the environment. nullopt once the problem is printed: the message names every
+// bad variable and never holds a value that could be a secret.
+std::optional<authkit::server::ServerConfig> load_config() {
+  if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
+    std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
+    return std::nullopt;
+  }
+  auto config = authkit::server::ServerConfig::from_env();
+  if (!config) {
+    std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(*config);
+}
+
 // A subcommand's options, or nothing when it is done: --help printed its usage (`exit_code` 0),
 // or a problem was printed with it (`exit_code` 2).
 template <class Options>
@@ -107,15 +123,8 @@ int import_original(int argc, char** argv) {
       "import-original", authkit::server::kImportUsage,
       authkit::server::parse_import_options(subcommand_args(argc, argv)), exit_code);
   if (!options) return exit_code;
-  if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
-    std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
-    return kExitConfig;
-  }
-  auto config = authkit::server::ServerConfig::from_env();
-  if (!config) {
-    std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
-    return kExitConfig;
-  }
+  const auto config = load_config();
+  if (!config) return kExitConfig;
 #if defined(AUTHKIT_SERVER_IMPORT)
   return authkit::server::run_import_original(*options, config->library.database_url, stdout,
                                               stderr);
@@ -214,16 +223,8 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
 
-  if (const auto problem = authkit::server::load_env_file(".env"); !problem.empty()) {
-    std::fprintf(stderr, "authkit-server: %s\n", problem.c_str());
-    return kExitConfig;
-  }
-  auto config = authkit::server::ServerConfig::from_env();
-  if (!config) {
-    // The message names every bad variable and never holds a value that could be a secret.
-    std::fprintf(stderr, "authkit-server: %s\n", config.error().message.c_str());
-    return kExitConfig;
-  }
+  auto config = load_config();
+  if (!config) return kExitConfig;
   if (command == "migrate") return migrate(config->library);
 
   const auto level = config->log_level.value_or(authkit::LogLevel::kSilent);

@@ -1,6 +1,8 @@
 // Config::from_env over a map of variables, for tests that configure the library by name.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -19,6 +21,13 @@ inline authkit::Result<authkit::Config> config_from_vars(const ConfigVars& vars)
     if (found == vars.end()) return std::nullopt;
     return found->second;
   });
+}
+
+// The same, failing the test (with the library's message) when the variables are refused.
+inline authkit::Config config_or_fail(const ConfigVars& vars) {
+  auto config = config_from_vars(vars);
+  if (!config) FAIL(config.error().message);
+  return *config;
 }
 
 }  // namespace authkit_test

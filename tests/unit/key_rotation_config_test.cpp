@@ -13,26 +13,17 @@
 #include "authkit/crypto.hpp"
 #include "authkit/jwt.hpp"
 #include "config_from_vars.hpp"
+#include "sample_claims.hpp"
 
 using namespace authkit;
+using authkit_test::config_or_fail;
+using authkit_test::sample_claims;
 
 namespace {
 
 using Vars = authkit_test::ConfigVars;
 
 Result<Config> read(const Vars& vars) { return authkit_test::config_from_vars(vars); }
-
-Config config_from(const Vars& vars) {
-  auto config = read(vars);
-  if (!config) FAIL(config.error().message);
-  return *config;
-}
-
-Claims claims(TokenType type) {
-  return Claims{
-      "e9a6d04e-f35c-4834-b92e-9485620273a1", type, 1800000000, 1800000900, "aud-x", "iss-x", "7",
-      "5f428015-3654-4757-a1ef-7edc13b2796f"};
-}
 
 const std::string kOldAccess = "old-access-secret-0123456789abcdefgh";
 const std::string kNewAccess = "new-access-secret-0123456789abcdefgh";
@@ -78,7 +69,7 @@ struct TempKeyFile {
 
 TEST_CASE("without *_VERIFY_* variables a configuration is one key per type, as before",
           "[jwt][config][rotation]") {
-  const Config config = config_from(base({}));
+  const Config config = config_or_fail(base({}));
   CHECK(config.access_token_verify_secrets.empty());
   CHECK(config.access_token_verify_keys.empty());
   CHECK(config.refresh_token_verify_secrets.empty());
@@ -90,25 +81,25 @@ TEST_CASE("without *_VERIFY_* variables a configuration is one key per type, as 
 
 TEST_CASE("an HMAC rotation keeps the old kid-less tokens valid and signs with the new kid",
           "[jwt][config][rotation]") {
-  auto before = make_token_codec(config_from(base({})));
+  auto before = make_token_codec(config_or_fail(base({})));
   REQUIRE(before.ok());
-  const std::string old_access = before->issue(claims(TokenType::kAccess)).value();
-  const std::string old_refresh = before->issue(claims(TokenType::kRefresh)).value();
+  const std::string old_access = before->issue(sample_claims(TokenType::kAccess)).value();
+  const std::string old_refresh = before->issue(sample_claims(TokenType::kRefresh)).value();
 
   const Config rotated =
-      config_from(base({{"ACCESS_TOKEN_SECRET", kNewAccess},
-                        {"ACCESS_TOKEN_KEY_ID", "a2"},
-                        {"ACCESS_TOKEN_VERIFY_SECRETS", " :" + kOldAccess + " ,"},
-                        {"REFRESH_TOKEN_SECRET", kNewRefresh},
-                        {"REFRESH_TOKEN_KEY_ID", "r2"},
-                        {"REFRESH_TOKEN_VERIFY_SECRETS", ":" + kOldRefresh}}));
+      config_or_fail(base({{"ACCESS_TOKEN_SECRET", kNewAccess},
+                           {"ACCESS_TOKEN_KEY_ID", "a2"},
+                           {"ACCESS_TOKEN_VERIFY_SECRETS", " :" + kOldAccess + " ,"},
+                           {"REFRESH_TOKEN_SECRET", kNewRefresh},
+                           {"REFRESH_TOKEN_KEY_ID", "r2"},
+                           {"REFRESH_TOKEN_VERIFY_SECRETS", ":" + kOldRefresh}}));
   CHECK(rotated.access_token_verify_secrets == std::vector{VerificationKey{"", kOldAccess}});
   CHECK(rotated.refresh_token_verify_secrets == std::vector{VerificationKey{"", kOldRefresh}});
   auto after = make_token_codec(rotated);
   REQUIRE(after.ok());
   CHECK(after->verify(old_access, TokenType::kAccess, 1800000000).ok());
   CHECK(after->verify(old_refresh, TokenType::kRefresh, 1800000000).ok());
-  const std::string new_access = after->issue(claims(TokenType::kAccess)).value();
+  const std::string new_access = after->issue(sample_claims(TokenType::kAccess)).value();
   CHECK(*crypto::base64url_decode(new_access.substr(0, new_access.find('.'))) ==
         R"({"alg":"HS256","typ":"JWT","kid":"a2"})");
   // The node not yet rotated refuses the new kid: hence "verify-only everywhere first".
@@ -118,7 +109,7 @@ TEST_CASE("an HMAC rotation keeps the old kid-less tokens valid and signs with t
   const auto keys = after->keys().keys(TokenType::kRefresh);
   REQUIRE(keys.size() == 2);
   CHECK(keys[0]->kid() == "r2");
-  CHECK(after->issue(claims(TokenType::kRefresh), *keys[1]).value() == old_refresh);
+  CHECK(after->issue(sample_claims(TokenType::kRefresh), *keys[1]).value() == old_refresh);
   // HMAC secrets are never published.
   CHECK(after->keys().jwks() == R"({"keys":[]})");
 }
@@ -126,19 +117,19 @@ TEST_CASE("an HMAC rotation keeps the old kid-less tokens valid and signs with t
 TEST_CASE("the next key can be listed before it signs, and the old one retired after",
           "[jwt][config][rotation]") {
   auto stage1 =
-      make_token_codec(config_from(base({{"ACCESS_TOKEN_VERIFY_SECRETS", "a2:" + kNewAccess}})));
+      make_token_codec(config_or_fail(base({{"ACCESS_TOKEN_VERIFY_SECRETS", "a2:" + kNewAccess}})));
   REQUIRE(stage1.ok());
   auto stage2 =
-      make_token_codec(config_from(base({{"ACCESS_TOKEN_SECRET", kNewAccess},
-                                         {"ACCESS_TOKEN_KEY_ID", "a2"},
-                                         {"ACCESS_TOKEN_VERIFY_SECRETS", ":" + kOldAccess}})));
+      make_token_codec(config_or_fail(base({{"ACCESS_TOKEN_SECRET", kNewAccess},
+                                            {"ACCESS_TOKEN_KEY_ID", "a2"},
+                                            {"ACCESS_TOKEN_VERIFY_SECRETS", ":" + kOldAccess}})));
   REQUIRE(stage2.ok());
   auto stage3 = make_token_codec(
-      config_from(base({{"ACCESS_TOKEN_SECRET", kNewAccess}, {"ACCESS_TOKEN_KEY_ID", "a2"}})));
+      config_or_fail(base({{"ACCESS_TOKEN_SECRET", kNewAccess}, {"ACCESS_TOKEN_KEY_ID", "a2"}})));
   REQUIRE(stage3.ok());
-  const std::string by_stage2 = stage2->issue(claims(TokenType::kAccess)).value();
+  const std::string by_stage2 = stage2->issue(sample_claims(TokenType::kAccess)).value();
   CHECK(stage1->verify(by_stage2, TokenType::kAccess, 1800000000).ok());
-  const std::string by_stage1 = stage1->issue(claims(TokenType::kAccess)).value();
+  const std::string by_stage1 = stage1->issue(sample_claims(TokenType::kAccess)).value();
   CHECK(stage2->verify(by_stage1, TokenType::kAccess, 1800000000).ok());
   CHECK(stage3->verify(by_stage1, TokenType::kAccess, 1800000000).error() ==
         TokenRejection::kUnknownKey);
@@ -153,7 +144,7 @@ TEST_CASE("asymmetric verify-only keys come from files, their type fixes the alg
   const TempKeyFile old_private(old_key.private_pem().value());
   const TempKeyFile rsa_public(rsa_key.public_pem().value());
 
-  const Config config = config_from(
+  const Config config = config_or_fail(
       base({{"ACCESS_TOKEN_ALGORITHM", "EdDSA"},
             {"ACCESS_TOKEN_PRIVATE_KEY_FILE", active.path},
             {"ACCESS_TOKEN_KEY_ID", "d2"},
@@ -182,7 +173,7 @@ TEST_CASE("asymmetric verify-only keys come from files, their type fixes the alg
           .ok());
   const TokenCodec old_codec(old_set, {"iss-x", "aud-x"});
   CHECK(codec
-            ->verify(old_codec.issue(claims(TokenType::kAccess)).value(), TokenType::kAccess,
+            ->verify(old_codec.issue(sample_claims(TokenType::kAccess)).value(), TokenType::kAccess,
                      1800000000)
             .ok());
   const std::string jwks = codec->keys().jwks();
@@ -268,7 +259,7 @@ TEST_CASE("verify-only key files: unreadable, not a key, or of an unknown type",
   // PEM-shaped but no key the library knows: refused when the codec is built.
   const TempKeyFile garbage("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
   const Config config =
-      config_from(base({{"ACCESS_TOKEN_VERIFY_KEY_FILES", "e1:" + garbage.path}}));
+      config_or_fail(base({{"ACCESS_TOKEN_VERIFY_KEY_FILES", "e1:" + garbage.path}}));
   auto codec = make_token_codec(config);
   REQUIRE_FALSE(codec.ok());
   CHECK(codec.error().code == ErrorCode::kInvalidConfiguration);

@@ -13,22 +13,13 @@
 #include "authkit/crypto.hpp"
 #include "authkit/jwt.hpp"
 #include "config_from_vars.hpp"
+#include "sample_claims.hpp"
 
 using namespace authkit;
+using authkit_test::config_or_fail;
+using authkit_test::sample_claims;
 
 namespace {
-
-Config config_from(const authkit_test::ConfigVars& vars) {
-  auto config = authkit_test::config_from_vars(vars);
-  if (!config) FAIL(config.error().message);
-  return *config;
-}
-
-Claims claims(TokenType type) {
-  return Claims{
-      "e9a6d04e-f35c-4834-b92e-9485620273a1", type, 1800000000, 1800000900, "aud-x", "iss-x", "7",
-      "5f428015-3654-4757-a1ef-7edc13b2796f"};
-}
 
 const std::string kAccess(40, 'a');
 const std::string kRefresh(40, 'r');
@@ -36,14 +27,14 @@ const std::string kRefresh(40, 'r');
 }  // namespace
 
 TEST_CASE("the default configuration gives HS256 keys without kid", "[jwt][config]") {
-  const Config config = config_from({{"ACCESS_TOKEN_SECRET", kAccess},
-                                     {"REFRESH_TOKEN_SECRET", kRefresh},
-                                     {"JWT_ISSUER", "iss-x"},
-                                     {"JWT_AUDIENCE", "aud-x"}});
+  const Config config = config_or_fail({{"ACCESS_TOKEN_SECRET", kAccess},
+                                        {"REFRESH_TOKEN_SECRET", kRefresh},
+                                        {"JWT_ISSUER", "iss-x"},
+                                        {"JWT_AUDIENCE", "aud-x"}});
   auto codec = make_token_codec(config);
   REQUIRE(codec.ok());
   for (const auto type : {TokenType::kAccess, TokenType::kRefresh}) {
-    auto token = codec->issue(claims(type));
+    auto token = codec->issue(sample_claims(type));
     REQUIRE(token.ok());
     CHECK(token->rfind("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", 0) == 0);
     CHECK(codec->verify(*token, type, 1800000000).ok());
@@ -59,7 +50,7 @@ TEST_CASE("the default configuration gives HS256 keys without kid", "[jwt][confi
           .ok());
   const TokenCodec other(access_only, {"iss-x", "aud-x"});
   CHECK(other
-            .verify(codec->issue(claims(TokenType::kRefresh)).value(), TokenType::kRefresh,
+            .verify(codec->issue(sample_claims(TokenType::kRefresh)).value(), TokenType::kRefresh,
                     1800000000)
             .error() == TokenRejection::kBadSignature);
 }
@@ -76,24 +67,24 @@ TEST_CASE("an asymmetric access key comes from its PEM file, with its kid", "[jw
     std::ofstream out(path);
     out << key->private_pem().value();
   }
-  const Config config = config_from({{"ACCESS_TOKEN_ALGORITHM", "ES256"},
-                                     {"ACCESS_TOKEN_PRIVATE_KEY_FILE", path},
-                                     {"ACCESS_TOKEN_KEY_ID", "k1"},
-                                     {"REFRESH_TOKEN_SECRET", kRefresh},
-                                     {"REFRESH_TOKEN_KEY_ID", "r1"},
-                                     {"JWT_ISSUER", "iss-x"},
-                                     {"JWT_AUDIENCE", "aud-x"},
-                                     {"JWT_LEEWAY_SECONDS", "5"}});
+  const Config config = config_or_fail({{"ACCESS_TOKEN_ALGORITHM", "ES256"},
+                                        {"ACCESS_TOKEN_PRIVATE_KEY_FILE", path},
+                                        {"ACCESS_TOKEN_KEY_ID", "k1"},
+                                        {"REFRESH_TOKEN_SECRET", kRefresh},
+                                        {"REFRESH_TOKEN_KEY_ID", "r1"},
+                                        {"JWT_ISSUER", "iss-x"},
+                                        {"JWT_AUDIENCE", "aud-x"},
+                                        {"JWT_LEEWAY_SECONDS", "5"}});
   std::remove(path.c_str());
   auto codec = make_token_codec(config);
   REQUIRE(codec.ok());
-  auto token = codec->issue(claims(TokenType::kAccess));
+  auto token = codec->issue(sample_claims(TokenType::kAccess));
   REQUIRE(token.ok());
   CHECK(*crypto::base64url_decode(token->substr(0, token->find('.'))) ==
         R"({"alg":"ES256","typ":"JWT","kid":"k1"})");
   CHECK(codec->verify(*token, TokenType::kAccess, 1800000904).ok());  // leeway 5 s
   CHECK(codec->keys().jwks().find("\"kid\":\"k1\"") != std::string::npos);
-  auto refresh = codec->issue(claims(TokenType::kRefresh));
+  auto refresh = codec->issue(sample_claims(TokenType::kRefresh));
   REQUIRE(refresh.ok());
   CHECK(*crypto::base64url_decode(refresh->substr(0, refresh->find('.'))) ==
         R"({"alg":"HS256","typ":"JWT","kid":"r1"})");
