@@ -22,7 +22,9 @@ inline namespace v1 {
 /// (the original keeps links to tokens it may have deleted): give each session's tokens in one
 /// batch, so that no link depends on which batch its target came in.
 struct ImportBatch {
-  std::vector<User> users;           ///< With their ids and password hashes as they are.
+  /// With their ids and password hashes as they are, e-mails normalised as the Store expects
+  /// (normalize_email in contract.hpp): the store compares and looks them up as given.
+  std::vector<User> users;
   std::vector<Session> sessions;     ///< With their ids, statuses and times.
   std::vector<RefreshToken> tokens;  ///< With their ids, jti, stored hashes and chain links.
 };

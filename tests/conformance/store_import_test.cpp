@@ -284,9 +284,12 @@ IMPORT_TEST("import: conflicts with the store are refused with their reason and 
   rotated.status = RefreshTokenStatus::kUsed;
   ImportBatch changed;
   changed.users.push_back(renamed);
+  changed.sessions.push_back(batch.sessions[1]);  // unchanged, of the refused user
   changed.tokens.push_back(rotated);
   const auto again = import_or_fail(backend, changed);
   CHECK(refusal(again, ImportedKind::kUser, "51").find("another name") != std::string::npos);
+  CHECK(again.sessions.skipped == 1);  // already there as it is: not refused with its user
+  CHECK(refusal(again, ImportedKind::kSession, "s-51").empty());
   CHECK(refusal(again, ImportedKind::kToken, "t-ok").find("another status") != std::string::npos);
   CHECK(AK_OK(store->find_refresh_token("jti-t-ok"))->status == RefreshTokenStatus::kActive);
 }
@@ -302,7 +305,8 @@ IMPORT_TEST("import: rows the store cannot hold are refused and the rest is copi
                  imported_user(62, "twice@test.dev"), imported_user(63, "fine@test.dev")};
   auto odd_reason = imported_session("s-odd", 62);
   odd_reason.revoke_reason = "ADMIN_SAID_SO";
-  batch.sessions = {odd_reason, imported_session("s-nobody", 999), imported_session("s-62", 62)};
+  batch.sessions = {odd_reason, imported_session("s-nobody", 999), imported_session("s-62", 62),
+                    imported_session("s-63", 63)};
   auto bad_hash = imported_token("t-upper", "s-62");
   bad_hash.token_hash = authkit::crypto::sha256_hex("x");
   std::transform(bad_hash.token_hash.begin(), bad_hash.token_hash.end(),
@@ -318,6 +322,7 @@ IMPORT_TEST("import: rows the store cannot hold are refused and the rest is copi
   CHECK(refusal(report, ImportedKind::kUser, "62") == "the import holds this id twice");
   CHECK(refusal(report, ImportedKind::kUser, "63") ==
         "its email is another user's of the import too");
+  CHECK(refusal(report, ImportedKind::kSession, "s-63") == "its user 63 was refused");
   CHECK(refusal(report, ImportedKind::kSession, "s-odd") ==
         "its revoke reason is not one libauthkit knows");
   CHECK(refusal(report, ImportedKind::kSession, "s-nobody") ==
